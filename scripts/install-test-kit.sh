@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the offline test kit: a Rust toolchain with std sources (for real -Z build-std
+# without network), an aarch64 cross compiler and qemu to run what it builds.
+# Debian packages only, so it works where the only reachable sources are the Debian mirrors.
+set -euo pipefail
+packages=(rustc-web cargo-web rust-web-src gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "test kit: already installed (${packages[*]})"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+else
+  sudo=
+fi
+echo "test kit: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
