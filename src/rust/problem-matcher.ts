@@ -1,0 +1,28 @@
+/**
+ * A problem matcher for rustc's human-readable diagnostics, so compile errors and warnings show
+ * as annotations on the PR's files. The runner reads the matcher from a file announced with
+ * `::add-matcher::`; the file is written at run time so the bundle needs no side files.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const RUSTC_MATCHER_OWNER = 'ape-action-rustc';
+
+/** `error[E0425]: message` followed (after any lines) by ` --> src/main.rs:2:5`. */
+export const RUSTC_PROBLEM_MATCHER = {
+  problemMatcher: [
+    {
+      owner: RUSTC_MATCHER_OWNER,
+      pattern: [
+        { regexp: '^(warning|error)(?:\\[(\\w+)\\])?: (.*)$', severity: 1, code: 2, message: 3 },
+        { regexp: '^\\s*-->\\s+(.+?):(\\d+):(\\d+)$', file: 1, line: 2, column: 3 }
+      ]
+    }
+  ]
+};
+
+export async function writeProblemMatcher(dir: string): Promise<string> {
+  const file = path.join(dir, 'rustc-problem-matcher.json');
+  await writeFile(file, JSON.stringify(RUSTC_PROBLEM_MATCHER, null, 2));
+  return file;
+}
