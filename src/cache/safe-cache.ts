@@ -1,0 +1,108 @@
+/**
+ * The Actions cache as a pure speed-up: a restore or save that cannot happen (cache disabled by
+ * the `cache` input, no cache service in local runs, fork PRs with read-only tokens, a key
+ * another job is saving, a service outage) is logged and skipped, never a failure. Every stage
+ * that caches goes through here so they all behave the same.
+ */
+import * as actionsCache from '@actions/cache';
+import { errorMessage } from '../errors.js';
+import type { Host } from '../host.js';
+
+/** The part of @actions/cache used here; a stand-in can be passed where no service exists. */
+export interface CacheService {
+  isFeatureAvailable(): boolean;
+  restoreCache(
+    paths: string[],
+    primaryKey: string,
+    restoreKeys?: string[]
+  ): Promise<string | undefined>;
+  saveCache(paths: string[], key: string): Promise<number>;
+}
+
+export const ACTIONS_CACHE_SERVICE: CacheService = {
+  isFeatureAvailable: () => actionsCache.isFeatureAvailable(),
+  restoreCache: (paths, primaryKey, restoreKeys) =>
+    actionsCache.restoreCache(paths, primaryKey, restoreKeys),
+  saveCache: (paths, key) => actionsCache.saveCache(paths, key)
+};
+
+export interface SafeCacheOptions {
+  /** The action's `cache` input. */
+  enabled: boolean;
+  service?: CacheService;
+}
+
+export class SafeCache {
+  private readonly service: CacheService;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: SafeCacheOptions
+  ) {
+    this.service = options.service ?? ACTIONS_CACHE_SERVICE;
+  }
+
+  /** Why the cache cannot be used right now, or undefined when it can. */
+  unusableReason(): string | undefined {
+    if (!this.options.enabled) return 'the cache input is false';
+    let available: boolean;
+    try {
+      available = this.service.isFeatureAvailable();
+    } catch (err) {
+      return `the cache service could not be checked (${errorMessage(err)})`;
+    }
+    return available ? undefined : 'no Actions cache service here (not on a GitHub runner)';
+  }
+
+  /** Restores `paths`; returns the key that hit, or undefined on a miss or any problem. */
+  async restore(
+    what: string,
+    paths: string[],
+    key: string,
+    restoreKeys: string[] = []
+  ): Promise<string | undefined> {
+    const skip = this.unusableReason();
+    if (skip !== undefined) {
+      this.host.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
+      return undefined;
+    }
+    try {
+      const hit = await this.service.restoreCache(paths, key, restoreKeys);
+      this.host.info(
+        hit === undefined
+          ? `Actions cache miss for ${what} (key ${key}).`
+          : `Restored ${what} from the Actions cache (key ${hit}).`
+      );
+      return hit;
+    } catch (err) {
+      this.host.warning(
+        `Could not restore ${what} from the Actions cache (key ${key}); continuing without it: ${errorMessage(err)}`
+      );
+      return undefined;
+    }
+  }
+
+  /** Saves `paths` under `key`; returns whether an entry was written. */
+  async save(what: string, paths: string[], key: string): Promise<boolean> {
+    const skip = this.unusableReason();
+    if (skip !== undefined) {
+      this.host.info(`Not saving ${what} to the Actions cache: ${skip}.`);
+      return false;
+    }
+    try {
+      const id = await this.service.saveCache(paths, key);
+      // @actions/cache reports most refusals itself and returns -1 (e.g. another job holds the key).
+      if (id === -1) {
+        this.host.info(`${what} was not saved to the Actions cache (key ${key}).`);
+        return false;
+      }
+      this.host.info(`Saved ${what} to the Actions cache (key ${key}).`);
+      return true;
+    } catch (err) {
+      this.host.warning(
+        `Could not save ${what} to the Actions cache (key ${key}); the next run will download it again: ${errorMessage(err)}`
+      );
+      return false;
+    }
+  }
+}
