@@ -1,0 +1,274 @@
+/**
+ * Installs cosmocc, cheapest source first:
+ *   cosmocc-dir (used as is) | runner tool cache | Actions cache | verified download.
+ * A download is checked against its SHA-256 before it is unpacked, its tools are checked before
+ * it is cached, and the Actions cache entry is written right after that verified install. The
+ * install records the digest it was verified against in its root, so a later reuse of the tool
+ * cache or the Actions cache can tell which zip it came from.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tc from '@actions/tool-cache';
+import { SafeCache, type CacheService } from '../cache/safe-cache.js';
+import { ActionError, errorMessage } from '../errors.js';
+import type { Host } from '../host.js';
+import type { CosmoccRequest } from '../inputs.js';
+import { cosmoccCacheKey } from './cache-key.js';
+import { downloadVerified, type RetryPolicy } from './download.js';
+import {
+  checkCosmoccDir,
+  checkCosmoccTools,
+  detectCosmoccRoot,
+  formatToolProblems,
+  hasProblems,
+  inspectCosmoccTools,
+  listTwoLevels
+} from './layout.js';
+
+export interface CosmoccInstall {
+  /** The folder holding bin/, include/, lib/. */
+  root: string;
+  bin: string;
+  /** The requested version (not checked for cosmocc-dir). */
+  version: string;
+  source: 'cosmocc-dir' | 'tool-cache' | 'cache' | 'download';
+  /** The URL the verified zip came from (download only). */
+  url?: string;
+  /** The digest the bytes were verified against (every source but cosmocc-dir). */
+  sha256?: string;
+  /** True when reused from the tool cache or the Actions cache. */
+  cacheHit: boolean;
+  /** The Actions cache key for this install (absent for cosmocc-dir). */
+  cacheKey?: string;
+  /** True when this run wrote the Actions cache entry. */
+  cacheSaved?: boolean;
+  seconds: number;
+}
+
+export interface InstallCosmoccOptions {
+  host: Host;
+  /** bin/ files that must be there (requiredCosmoccTools). */
+  requiredTools: string[];
+  /** The `cache` input: false skips the Actions cache (the tool cache is still used). */
+  useCache: boolean;
+  retry?: RetryPolicy;
+  idleTimeoutMs?: number;
+  /** Defaults to @actions/cache. */
+  cacheService?: CacheService;
+}
+
+const TOOL_NAME = 'cosmocc';
+/** Written into an installed root: the SHA-256 its zip was verified against. */
+export const VERIFIED_SHA256_FILE = '.ape-action-verified-sha256';
+
+type Found = Omit<CosmoccInstall, 'seconds'>;
+
+export async function installCosmocc(
+  request: CosmoccRequest,
+  options: InstallCosmoccOptions
+): Promise<CosmoccInstall> {
+  const started = Date.now();
+  return options.host.group(`Install cosmocc ${request.version}`, async () => {
+    const found = await findOrInstall(request, options);
+    const install: CosmoccInstall = {
+      ...found,
+      seconds: Math.round((Date.now() - started) / 100) / 10
+    };
+    options.host.info(describeCosmoccInstall(install));
+    return install;
+  });
+}
+
+/** The one-line job-summary sentence: what, from where, verified how, in how long. */
+export function describeCosmoccInstall(install: CosmoccInstall): string {
+  const took = `in ${install.seconds.toFixed(1)} s`;
+  switch (install.source) {
+    case 'cosmocc-dir':
+      return `cosmocc from cosmocc-dir ${install.root} used as is (not downloaded, no checksum check; the required tools are present), ${took}.`;
+    case 'tool-cache':
+      return `cosmocc ${install.version} reused from the runner's tool cache (SHA-256 ${install.sha256} verified when it was downloaded), ${took}.`;
+    case 'cache':
+      return `cosmocc ${install.version} restored from the Actions cache (key ${install.cacheKey}; SHA-256 ${install.sha256} verified before it was saved), ${took}.`;
+    case 'download': {
+      const saved = install.cacheSaved ? ', and saved to the Actions cache' : '';
+      return `cosmocc ${install.version} downloaded from ${install.url}, SHA-256 ${install.sha256} verified before unpacking, installed ${took}${saved}.`;
+    }
+  }
+}
+
+async function findOrInstall(
+  request: CosmoccRequest,
+  options: InstallCosmoccOptions
+): Promise<Found> {
+  if (request.dir !== undefined) {
+    const root = await checkCosmoccDir(request.dir, options.requiredTools);
+    options.host.info(`Using cosmocc-dir ${root} as is.`);
+    return { ...locate(root), version: request.version, source: 'cosmocc-dir', cacheHit: false };
+  }
+  const runnerTemp = requireRunnerDirs();
+  const toolPath = toolCachePath(request.version);
+  const cacheKey = cosmoccCacheKey({
+    version: request.version,
+    sha256: request.sha256,
+    platform: process.platform,
+    arch: process.arch
+  });
+  const cache = new SafeCache(options.host, {
+    enabled: options.useCache,
+    service: options.cacheService
+  });
+  const base = { version: request.version, sha256: request.sha256, cacheKey };
+
+  if (await fromToolCache(request, options)) {
+    return { ...base, ...locate(toolPath), source: 'tool-cache', cacheHit: true };
+  }
+  // Whatever is at the tool cache path now is absent, unfinished or stale: start clean.
+  await clearToolCacheEntry(toolPath);
+  if (await fromActionsCache(request, options, cache, toolPath, cacheKey)) {
+    return { ...base, ...locate(toolPath), source: 'cache', cacheHit: true };
+  }
+  const url = await downloadAndCache(request, options, runnerTemp);
+  const cacheSaved = await cache.save(`cosmocc ${request.version}`, [toolPath], cacheKey);
+  return { ...base, ...locate(toolPath), source: 'download', url, cacheHit: false, cacheSaved };
+}
+
+function locate(root: string): { root: string; bin: string } {
+  return { root, bin: path.join(root, 'bin') };
+}
+
+/** tool-cache reads these itself; say plainly what is missing instead of its bare assertion. */
+function requireRunnerDirs(): string {
+  const missing = ['RUNNER_TOOL_CACHE', 'RUNNER_TEMP'].filter(name => !process.env[name]);
+  if (missing.length > 0) {
+    throw new ActionError(
+      `${missing.join(' and ')} must be set to a writable directory to install cosmocc (the runner sets both; for a local run set them, or pass cosmocc-dir).`
+    );
+  }
+  return process.env.RUNNER_TEMP as string;
+}
+
+/** Where tool-cache keeps (and tc.find looks for) this version on this CPU. */
+function toolCachePath(version: string): string {
+  return path.join(process.env.RUNNER_TOOL_CACHE as string, TOOL_NAME, version, os.arch());
+}
+
+async function clearToolCacheEntry(toolPath: string): Promise<void> {
+  await rm(`${toolPath}.complete`, { force: true });
+  await rm(toolPath, { recursive: true, force: true });
+}
+
+async function readVerifiedSha256(root: string): Promise<string | undefined> {
+  return readFile(path.join(root, VERIFIED_SHA256_FILE), 'utf8').then(
+    text => text.trim(),
+    () => undefined
+  );
+}
+
+/** Why an installed tree cannot be reused for this request, or undefined when it can. */
+async function reuseProblem(
+  root: string,
+  request: CosmoccRequest,
+  requiredTools: string[]
+): Promise<string | undefined> {
+  const sha = await readVerifiedSha256(root);
+  if (sha !== request.sha256.toLowerCase()) {
+    return sha === undefined
+      ? 'it has no record of a verified download'
+      : `it came from a different zip (SHA-256 ${sha})`;
+  }
+  const problems = await inspectCosmoccTools(root, requiredTools);
+  return hasProblems(problems) ? formatToolProblems(root, problems, 'Reinstalling.') : undefined;
+}
+
+async function fromToolCache(
+  request: CosmoccRequest,
+  options: InstallCosmoccOptions
+): Promise<boolean> {
+  const found = tc.find(TOOL_NAME, request.version);
+  if (!found) {
+    options.host.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
+    return false;
+  }
+  const problem = await reuseProblem(found, request, options.requiredTools);
+  if (problem !== undefined) {
+    options.host.info(`Not reusing cosmocc from the tool cache at ${found}: ${problem}`);
+    return false;
+  }
+  options.host.info(`Found cosmocc ${request.version} in the tool cache at ${found}.`);
+  return true;
+}
+
+async function fromActionsCache(
+  request: CosmoccRequest,
+  options: InstallCosmoccOptions,
+  cache: SafeCache,
+  toolPath: string,
+  key: string
+): Promise<boolean> {
+  const hit = await cache.restore(`cosmocc ${request.version}`, [toolPath], key);
+  if (hit === undefined) return false;
+  const problem = await reuseProblem(toolPath, request, options.requiredTools);
+  if (problem !== undefined) {
+    options.host.warning(`Ignoring the restored cosmocc cache entry ${key}: ${problem}`);
+    await clearToolCacheEntry(toolPath);
+    return false;
+  }
+  // Mark it complete the way tool-cache does, so tc.find hits it for the rest of the job.
+  await writeFile(`${toolPath}.complete`, '');
+  return true;
+}
+
+/**
+ * Download, verify, unpack, check, and copy into the tool cache. Returns the URL used. The
+ * work folder (zip and unpacked tree) is removed whatever happens, and a half-copied tool cache
+ * entry too.
+ */
+async function downloadAndCache(
+  request: CosmoccRequest,
+  options: InstallCosmoccOptions,
+  runnerTemp: string
+): Promise<string> {
+  const work = await mkdtemp(path.join(runnerTemp, 'ape-cosmocc-'));
+  try {
+    const zip = path.join(work, `cosmocc-${request.version}.zip`);
+    const got = await downloadVerified(request.version, request.urls, request.sha256, zip, {
+      host: options.host,
+      retry: options.retry,
+      idleTimeoutMs: options.idleTimeoutMs
+    });
+    const unpacked = await unpack(zip, path.join(work, 'unpacked'), got.url);
+    await rm(zip, { force: true }); // the zip is big; free the space before copying the tree
+    const root = path.join(unpacked, detectCosmoccRoot(await listTwoLevels(unpacked)));
+    await checkCosmoccTools(
+      root,
+      options.requiredTools,
+      `The verified zip from ${got.url} lacks them; this action needs a newer cosmocc-version.`
+    );
+    await writeFile(path.join(root, VERIFIED_SHA256_FILE), `${got.sha256}\n`);
+    await copyIntoToolCache(root, request.version);
+    return got.url;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function unpack(zip: string, dest: string, url: string): Promise<string> {
+  try {
+    // unzip (on Linux and macOS) keeps the execute bits and the symlinks cosmocc relies on.
+    return await tc.extractZip(zip, dest);
+  } catch (err) {
+    throw new ActionError(
+      `Could not unpack the verified cosmocc zip from ${url}: ${errorMessage(err)}. The runner needs the unzip command.`
+    );
+  }
+}
+
+async function copyIntoToolCache(root: string, version: string): Promise<void> {
+  try {
+    await tc.cacheDir(root, TOOL_NAME, version);
+  } catch (err) {
+    await clearToolCacheEntry(toolCachePath(version));
+    throw new ActionError(`Could not copy cosmocc into the tool cache: ${errorMessage(err)}`);
+  }
+}
