@@ -47,17 +47,18 @@ export interface PipelineOptions {
 
 export interface StageTimer {
   stages: Array<{ name: string; seconds: number }>;
-  run<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Times a stage; `grouped: false` for stages that open their own log group. */
+  run<T>(name: string, fn: () => Promise<T>, grouped?: boolean): Promise<T>;
 }
 
 export function createStageTimer(host: Host): StageTimer {
   const stages: Array<{ name: string; seconds: number }> = [];
   return {
     stages,
-    async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    async run<T>(name: string, fn: () => Promise<T>, grouped = true): Promise<T> {
       const started = Date.now();
       try {
-        return await host.group(name, fn);
+        return await (grouped ? host.group(name, fn) : fn());
       } finally {
         stages.push({ name, seconds: (Date.now() - started) / 1000 });
       }
@@ -124,7 +125,7 @@ export async function runBuild(config: Config, options: PipelineOptions): Promis
       selection
     };
     await removePreviousOutputs(outputDir, selection);
-    const cosmocc = await timer.run('cosmocc', () => installAndExposeCosmocc(config, host));
+    const cosmocc = await timer.run('cosmocc', () => installAndExposeCosmocc(config, host), false);
     const specs = await timer.run('Target specs and linker wrappers', () =>
       prepareTargets(ctx, cosmocc)
     );
