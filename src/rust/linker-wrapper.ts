@@ -1,0 +1,138 @@
+/**
+ * The linker rustc runs for a cosmo target: a small POSIX sh script that forwards to cosmocc's
+ * per-arch compiler (`<arch>-unknown-cosmo-cc`), without the flags rustc adds for musl that cosmo
+ * cannot honour, plus the symbol aliases std needs under cosmo. The script text is a pure
+ * function; writing it is the only effect.
+ */
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import path from 'node:path';
+import { ActionError } from '../errors.js';
+import type { Arch } from '../inputs.js';
+
+/**
+ * Flags removed from rustc's link line, each exactly as rustc passes it.
+ * - `-lunwind`: std asks for libunwind on musl targets; cosmocc ships no libunwind to link.
+ * - `-Wl,-Bdynamic`, `-Wl,-Bstatic`: rustc brackets libraries with these for musl; cosmo links
+ *   everything statically with its own linker script, and a stray -Bdynamic would look for .so
+ *   files.
+ * - `-Wl,--strip-all`, `-Wl,--strip-debug`, `-Wl,-s`, `-Wl,-S`, `-s` (from `-C strip=...`):
+ *   the linked ELF is apelink's input; cosmo's backtraces and --ftrace read its symbol table, so
+ *   stripping belongs to apelink (-s), after linking.
+ */
+export const DROPPED_LINKER_FLAGS = [
+  '-lunwind',
+  '-Wl,-Bdynamic',
+  '-Wl,-Bstatic',
+  '-Wl,--strip-all',
+  '-Wl,--strip-debug',
+  '-Wl,-s',
+  '-Wl,-S',
+  '-s'
+] as const;
+
+/**
+ * Flags appended to every link.
+ * - `waitid=enosys`: std's pidfd support references waitid, which cosmo does not have; pidfds
+ *   are Linux-only and unusable under cosmo anyway, so the alias only has to satisfy the linker
+ *   (cosmo's enosys fails with ENOSYS if it is ever called).
+ */
+export const ADDED_LINKER_FLAGS = ['-Wl,--defsym,waitid=enosys'] as const;
+
+/** The per-arch compiler cosmocc ships in its bin/ directory. */
+export function cosmoCompilerPath(cosmoccBin: string, arch: Arch): string {
+  return path.join(cosmoccBin, `${arch}-unknown-cosmo-cc`);
+}
+
+/** Quotes a string for POSIX sh: single quotes, with each ' written as '\''. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The wrapper script. Arguments are filtered with `for arg; do shift; ...; set -- "$@" "$arg"`:
+ * each original argument is shifted off the front and, unless dropped, appended at the back, so
+ * every argument stays one word whatever it contains, with no eval. rustc passes a response file
+ * (`@file`) instead of arguments when the command line is too long; those get a filtered copy.
+ * `RUNNER_DEBUG=1` (the runner's debug logging) or `APE_ACTION_DEBUG=1` prints the final argv.
+ */
+export function linkerWrapperScript(arch: Arch, compilerPath: string): string {
+  const dropPatterns = DROPPED_LINKER_FLAGS.map(shellQuote).join(' | ');
+  const grepPatterns = DROPPED_LINKER_FLAGS.map(flag => `-e ${shellQuote(flag)}`).join(' ');
+  const added = ADDED_LINKER_FLAGS.map(shellQuote).join(' ');
+  return `#!/bin/sh
+# ape-action linker for ${arch}: rustc runs this as the target spec's linker. Generated; do not edit.
+# Forwards to cosmocc's ${arch} compiler without the flags rustc adds for musl that cosmo cannot
+# honour, and with the aliases std needs under cosmo.
+compiler=${shellQuote(compilerPath)}
+rsp_dir=
+rsp_count=0
+for arg; do
+  shift
+  case $arg in
+    ${dropPatterns})
+      continue
+      ;;
+    @*)
+      # A response file: one argument per line; drop the same flags from a copy of it.
+      if [ -f "\${arg#@}" ]; then
+        if [ -z "$rsp_dir" ]; then
+          rsp_dir=$(mktemp -d "\${TMPDIR:-/tmp}/ape-action-link.XXXXXX") || exit 1
+        fi
+        rsp_count=$((rsp_count + 1))
+        grep -v -x -F ${grepPatterns} "\${arg#@}" >"$rsp_dir/$rsp_count.rsp"
+        if [ $? -gt 1 ]; then
+          rm -rf "$rsp_dir"
+          exit 1
+        fi
+        arg="@$rsp_dir/$rsp_count.rsp"
+      fi
+      ;;
+  esac
+  set -- "$@" "$arg"
+done
+set -- "$@" ${added}
+if [ "\${RUNNER_DEBUG:-}" = 1 ] || [ "\${APE_ACTION_DEBUG:-}" = 1 ]; then
+  printf 'ape-action linker (${arch}): %s' "$compiler" >&2
+  printf " '%s'" "$@" >&2
+  printf '\\n' >&2
+fi
+if [ -z "$rsp_dir" ]; then
+  exec "$compiler" "$@"
+fi
+"$compiler" "$@"
+status=$?
+rm -rf "$rsp_dir"
+exit "$status"
+`;
+}
+
+/** The wrapper's file name in `dir`. */
+export function linkerWrapperName(arch: Arch): string {
+  return `${arch}-unknown-linux-cosmo-linker`;
+}
+
+/**
+ * Writes the wrapper for `arch` into `dir` (mode 755) and returns its absolute path, which goes
+ * into the target spec's `linker`. Fails clearly when cosmocc's compiler is not where expected.
+ */
+export async function writeLinkerWrapper(
+  dir: string,
+  arch: Arch,
+  cosmoccBin: string
+): Promise<string> {
+  const compiler = cosmoCompilerPath(path.resolve(cosmoccBin), arch);
+  try {
+    await access(compiler, constants.X_OK);
+  } catch {
+    throw new ActionError(
+      `cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${cosmoccBin} the bin/ directory of a complete cosmocc?`
+    );
+  }
+  const wrapperDir = path.resolve(dir);
+  await mkdir(wrapperDir, { recursive: true });
+  const wrapper = path.join(wrapperDir, linkerWrapperName(arch));
+  await writeFile(wrapper, linkerWrapperScript(arch, compiler));
+  await chmod(wrapper, 0o755);
+  return wrapper;
+}
