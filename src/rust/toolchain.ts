@@ -1,0 +1,333 @@
+/**
+ * The Rust toolchain stage: find (preinstalled) or install (rustup, dated nightly) a rustc and
+ * cargo, and make sure the std sources that `-Z build-std` compiles are there for that exact
+ * rustc. Parsing and argv building are pure; only `which`, rustc/rustup runs and one stat touch
+ * the machine.
+ */
+import * as io from '@actions/io';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ActionError } from '../errors.js';
+import type { Host } from '../host.js';
+import { DEFAULT_RUST_TOOLCHAIN, type RustToolchainRequest } from '../inputs.js';
+
+export interface RustToolchain {
+  rustc: string;
+  cargo: string;
+  /** First line of `rustc -vV`, e.g. `rustc 1.96.0 (ac68faa20 2026-05-25)`. */
+  versionLine: string;
+  /** e.g. `1.96.0` or `1.97.0-nightly`. */
+  release: string;
+  isNightly: boolean;
+  hostTriple: string;
+  sysroot: string;
+  /** `<sysroot>/lib/rustlib/src/rust`, the sources `-Z build-std` compiles. */
+  rustSrc: string;
+  /** Extra environment for every rustc and cargo call (see toolchainEnv). */
+  env: Record<string, string>;
+  source: 'preinstalled' | 'rustup';
+}
+
+export interface RustcVersionInfo {
+  versionLine: string;
+  release: string;
+  hostTriple: string;
+  commitHash?: string;
+  llvmVersion?: string;
+}
+
+/** Parses `rustc -vV`. Throws when the text is not rustc's verbose version output. */
+export function parseRustcVerbose(output: string): RustcVersionInfo {
+  const lines = output.trim().split('\n');
+  const versionLine = lines[0]?.trim() ?? '';
+  const fields = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const release = fields.get('release');
+  const hostTriple = fields.get('host');
+  if (!versionLine.startsWith('rustc ') || !release || !hostTriple) {
+    throw new Error(`not the output of 'rustc -vV': ${JSON.stringify(output.slice(0, 200))}`);
+  }
+  return {
+    versionLine,
+    release,
+    hostTriple,
+    commitHash: fields.get('commit-hash'),
+    llvmVersion: fields.get('LLVM version')
+  };
+}
+
+/**
+ * Nightly and locally built (`-dev`) compilers accept `-Z` flags on their own; stable and beta
+ * (Debian's rustc included) need RUSTC_BOOTSTRAP=1.
+ */
+export function isNightlyRelease(release: string): boolean {
+  return /-(nightly|dev)\b/.test(release);
+}
+
+/**
+ * The environment every rustc/cargo call of this toolchain gets. RUSTC pins cargo to the rustc
+ * we checked: cargo otherwise runs whichever `rustc` comes first on PATH, which need not be the
+ * one next to it (a rustup proxy ahead of /usr/bin, say). RUSTUP_TOOLCHAIN pins rustup's proxies
+ * to the toolchain we checked, whatever a rust-toolchain.toml in the crate says.
+ */
+export function toolchainEnv(
+  rustc: string,
+  release: string,
+  rustupToolchain?: string
+): Record<string, string> {
+  const env: Record<string, string> = { RUSTC: rustc };
+  if (!isNightlyRelease(release)) env.RUSTC_BOOTSTRAP = '1';
+  if (rustupToolchain !== undefined) env.RUSTUP_TOOLCHAIN = rustupToolchain;
+  return env;
+}
+
+export function rustSrcDir(sysroot: string): string {
+  return path.join(sysroot, 'lib', 'rustlib', 'src', 'rust');
+}
+
+/** The file whose presence shows the std sources are installed. */
+export function rustSrcMarker(sysroot: string): string {
+  return path.join(rustSrcDir(sysroot), 'library', 'std');
+}
+
+/** A sysroot under `<rustup home>/toolchains/<name>` belongs to the rustup toolchain `<name>`. */
+export function rustupToolchainOfSysroot(sysroot: string): string | undefined {
+  const parent = path.basename(path.dirname(path.resolve(sysroot)));
+  return parent === 'toolchains' ? path.basename(sysroot) : undefined;
+}
+
+/** `rustup toolchain install` argv: only what build-std needs, and never touch rustup itself. */
+export function rustupInstallArgs(toolchain: string): string[] {
+  return [
+    'toolchain',
+    'install',
+    toolchain,
+    '--profile',
+    'minimal',
+    '--component',
+    'rust-src',
+    '--no-self-update'
+  ];
+}
+
+/** Where rustup keeps its state: `$RUSTUP_HOME`, else `~/.rustup`. */
+export function rustupHome(env: NodeJS.ProcessEnv, homeDir: string): string {
+  return env.RUSTUP_HOME || path.join(homeDir, '.rustup');
+}
+
+/**
+ * The directory rustup installs `toolchain` into (what a cache saves and restores across runs):
+ * `<rustup home>/toolchains/<toolchain>-<host triple>`.
+ */
+export function rustupToolchainDir(toolchain: string, hostTriple: string, home: string): string {
+  return path.join(home, 'toolchains', `${toolchain}-${hostTriple}`);
+}
+
+/** rustup's host triple for a Node platform/arch pair, known before any rustc exists. */
+export function rustupHostTriple(platform: string, arch: string): string {
+  const triples: Record<string, string> = {
+    'linux/x64': 'x86_64-unknown-linux-gnu',
+    'linux/arm64': 'aarch64-unknown-linux-gnu',
+    'darwin/x64': 'x86_64-apple-darwin',
+    'darwin/arm64': 'aarch64-apple-darwin'
+  };
+  const triple = triples[`${platform}/${arch}`];
+  if (!triple) {
+    throw new ActionError(
+      `Building with cosmocc needs a Linux or macOS machine (x86_64 or arm64); this is ${platform}/${arch}.`
+    );
+  }
+  return triple;
+}
+
+export function missingRustSrcMessage(
+  toolchain: Pick<RustToolchain, 'rustc' | 'versionLine' | 'sysroot'>,
+  rustupName?: string
+): string {
+  const fix = rustupName
+    ? `run 'rustup component add rust-src --toolchain ${rustupName}'`
+    : `install the std sources that match this rustc (Debian: the rust-src package for rustc, rust-web-src for rustc-web; rustup: 'rustup component add rust-src')`;
+  return (
+    `${toolchain.versionLine} at ${toolchain.rustc} has no Rust standard library sources ` +
+    `(rust-src): ${rustSrcMarker(toolchain.sysroot)} does not exist. Building for cosmo compiles ` +
+    `std with -Z build-std from the sources of this exact rustc. Fix: ${fix}, or set ` +
+    `rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN} and let the action install it.`
+  );
+}
+
+/** Throws the clear missing-rust-src error unless the std sources are in the sysroot. */
+export function requireRustSrc(toolchain: RustToolchain): void {
+  if (!existsSync(rustSrcMarker(toolchain.sysroot))) {
+    throw new ActionError(
+      missingRustSrcMessage(toolchain, rustupToolchainOfSysroot(toolchain.sysroot))
+    );
+  }
+}
+
+export async function resolveRustToolchain(
+  request: RustToolchainRequest,
+  host: Host
+): Promise<RustToolchain> {
+  const toolchain =
+    request.kind === 'preinstalled'
+      ? await resolvePreinstalled()
+      : await resolveRustup(request.toolchain, host);
+  requireRustSrc(toolchain);
+  host.info(
+    `Rust: ${toolchain.versionLine} (${toolchain.source}) at ${toolchain.rustc}; std sources at ${toolchain.rustSrc}`
+  );
+  return toolchain;
+}
+
+async function resolvePreinstalled(): Promise<RustToolchain> {
+  const rustc = await io.which('rustc', false);
+  const cargo = await io.which('cargo', false);
+  if (!rustc || !cargo) {
+    const missing = [rustc ? '' : 'rustc', cargo ? '' : 'cargo'].filter(Boolean).join(' and ');
+    throw new ActionError(
+      `rust-toolchain is 'preinstalled' but ${missing} is not on PATH. Install Rust (with the rust-src component) first, or set rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN}.`
+    );
+  }
+  return inspectRustc(rustc, cargo, 'preinstalled');
+}
+
+/**
+ * Builds the toolchain description from a rustc binary: its version, host and sysroot. Does not
+ * check for rust-src (see requireRustSrc), so it also describes compilers that can only print
+ * and check specs.
+ */
+export async function inspectRustc(
+  rustc: string,
+  cargo: string,
+  source: RustToolchain['source'],
+  rustupToolchain?: string
+): Promise<RustToolchain> {
+  const pin: Record<string, string> =
+    rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {};
+  const info = parseRustcVerbose(await runOrThrow(rustc, ['-vV'], pin));
+  const sysroot = (await runOrThrow(rustc, ['--print', 'sysroot'], pin)).trim();
+  return {
+    rustc,
+    cargo,
+    versionLine: info.versionLine,
+    release: info.release,
+    isNightly: isNightlyRelease(info.release),
+    hostTriple: info.hostTriple,
+    sysroot,
+    rustSrc: rustSrcDir(sysroot),
+    env: toolchainEnv(rustc, info.release, rustupToolchain ?? rustupToolchainOfSysroot(sysroot)),
+    source
+  };
+}
+
+async function resolveRustup(name: string, host: Host): Promise<RustToolchain> {
+  const rustup = await io.which('rustup', false);
+  if (!rustup) {
+    throw new ActionError(
+      `rust-toolchain is '${name}', which the action installs with rustup, but rustup is not on PATH. Install rustup (https://rustup.rs), or set rust-toolchain to 'preinstalled' to use the rustc and cargo on PATH (they need the rust-src component).`
+    );
+  }
+  if (await isInstalledWithRustSrc(rustup, name)) {
+    host.info(`Rust: reusing installed toolchain ${name}`);
+  } else {
+    await installWithRustup(rustup, name, host);
+  }
+  const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'])).trim();
+  const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'])).trim();
+  return inspectRustc(rustc, cargo, 'rustup', name);
+}
+
+async function isInstalledWithRustSrc(rustup: string, name: string): Promise<boolean> {
+  // A probe, not an install: newer rustups would otherwise install a missing toolchain here.
+  const noInstall = { RUSTUP_AUTO_INSTALL: '0' };
+  const version = await run(rustup, ['run', name, 'rustc', '-vV'], noInstall);
+  if (version.exitCode !== 0) return false;
+  const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], noInstall);
+  return sysroot.exitCode === 0 && existsSync(rustSrcMarker(sysroot.stdout.trim()));
+}
+
+async function installWithRustup(rustup: string, name: string, host: Host): Promise<void> {
+  const args = rustupInstallArgs(name);
+  host.info(`Rust: rustup ${args.join(' ')}`);
+  const log = (line: string): void => host.info(line);
+  const result = await run(rustup, args, {}, undefined, log);
+  if (result.exitCode !== 0) {
+    throw new ActionError(
+      `rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${tail(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org.`
+    );
+  }
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a program (argv, no shell) with extra environment, capturing its output; `onLine` also
+ * gets every output line as it arrives. node's spawn, not @actions/exec: the latter re-splits the
+ * program path on spaces.
+ */
+export function run(
+  program: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  cwd?: string,
+  onLine?: (line: string) => void
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd,
+      env: { ...process.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    const output = { stdout: '', stderr: '' };
+    const pending = { stdout: '', stderr: '' };
+    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const text = chunk.toString();
+      output[stream] += text;
+      if (!onLine) return;
+      const lines = (pending[stream] + text).split('\n');
+      pending[stream] = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onLine(line);
+    };
+    child.stdout.on('data', collect('stdout'));
+    child.stderr.on('data', collect('stderr'));
+    child.on('error', err => reject(new ActionError(`could not run ${program}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      for (const rest of [pending.stdout, pending.stderr]) if (onLine && rest.trim()) onLine(rest);
+      resolve({ exitCode: code ?? (signal ? 128 : 1), ...output });
+    });
+  });
+}
+
+async function runOrThrow(
+  program: string,
+  args: string[],
+  extraEnv: Record<string, string> = {}
+): Promise<string> {
+  const result = await run(program, args, extraEnv);
+  if (result.exitCode !== 0) {
+    throw new ActionError(
+      `'${program} ${args.join(' ')}' failed (exit ${result.exitCode}): ${tail(result.stderr)}`
+    );
+  }
+  return result.stdout;
+}
+
+/** The end of a tool's output, where its actual complaint is. */
+export function tail(text: string, maxChars = 4000): string {
+  const trimmed = text.trim();
+  return trimmed.length <= maxChars ? trimmed : `...${trimmed.slice(-maxChars)}`;
+}
+
+/** This machine's rustup home (RUSTUP_HOME or ~/.rustup), for cache paths. */
+export function defaultRustupHome(): string {
+  return rustupHome(process.env, os.homedir());
+}
