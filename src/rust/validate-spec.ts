@@ -1,0 +1,70 @@
+/**
+ * Checks a target spec with the rustc that will use it, before cargo spends minutes building std.
+ * `--print cfg` only parses the JSON: a data-layout that disagrees with LLVM passes it. Compiling
+ * a tiny `#![no_core]` crate to an object reaches LLVM, which checks the layout against the LLVM
+ * target, so a spec that passes here is one rustc can really generate code for.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ActionError } from '../errors.js';
+import type { Arch } from '../inputs.js';
+import { run, tail, type RustToolchain } from './toolchain.js';
+
+/**
+ * The smallest crate that makes rustc run LLVM: no core, no lang items (their names drift
+ * between versions), just a crate rustc must emit an object for.
+ */
+export const PROBE_CRATE_SOURCE = '#![feature(no_core)]\n#![no_core]\n';
+
+/** argv of the probe compile (pure). */
+export function probeCompileArgs(specPath: string, source: string, object: string): string[] {
+  return [
+    '-Z',
+    'unstable-options',
+    '--target',
+    specPath,
+    '--crate-name',
+    'ape_action_spec_probe',
+    '--crate-type',
+    'lib',
+    '--emit',
+    'obj',
+    '-o',
+    object,
+    source
+  ];
+}
+
+/**
+ * Compiles the probe crate for `specPath` with the toolchain's rustc. Throws an ActionError with
+ * rustc's own message when the spec is rejected; returns rustc's warnings ('' when none).
+ */
+export async function validateTargetSpec(
+  toolchain: RustToolchain,
+  arch: Arch,
+  specPath: string
+): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ape-action-spec-probe-'));
+  try {
+    const source = path.join(dir, 'probe.rs');
+    await writeFile(source, PROBE_CRATE_SOURCE);
+    const args = probeCompileArgs(path.resolve(specPath), source, path.join(dir, 'probe.o'));
+    // The probe needs unstable features on any channel; cwd keeps a crate's rust-toolchain.toml
+    // out of the picture for rustup proxies.
+    const result = await run(
+      toolchain.rustc,
+      args,
+      { ...toolchain.env, RUSTC_BOOTSTRAP: '1' },
+      dir
+    );
+    if (result.exitCode !== 0) {
+      throw new ActionError(
+        `${toolchain.versionLine} (${toolchain.rustc}) rejects the ${arch} target spec ${specPath}:\n${tail(result.stderr)}`
+      );
+    }
+    return result.stderr.trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
