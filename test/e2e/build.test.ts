@@ -69,8 +69,13 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
-function explain(result: RunnerResult): string {
-  return `exit ${result.code}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-2000)}`;
+/** Fails with the action's own log, which is what a reader of a red test needs first. */
+function expectSuccess(result: RunnerResult): void {
+  if (result.code !== 0) {
+    throw new Error(
+      `action failed: exit ${result.code}\n--- stdout\n${result.stdout.slice(-6000)}\n--- stderr\n${result.stderr.slice(-2000)}`
+    );
+  }
 }
 
 beforeAll(() => {
@@ -106,7 +111,7 @@ describe('mode: build through the runner contract', () => {
         'manifest-path': path.join(REPO_ROOT, 'examples', 'hello', 'Cargo.toml'),
         'output-dir': out
       });
-      expect(result.code).toBe(0);
+      expectSuccess(result);
       const com = path.join(out, 'hello.com');
       expect(JSON.parse(result.outputs.binaries)).toEqual([com]);
       expect(result.outputs.binary).toBe(com);
@@ -180,7 +185,7 @@ describe('mode: build through the runner contract', () => {
         arch: 'x86_64',
         profile: 'dev'
       });
-      expect(result.code).toBe(0);
+      expectSuccess(result);
       const coms = [path.join(out, 'alpha.com'), path.join(out, 'beta.com')];
       expect(JSON.parse(result.outputs.binaries)).toEqual(coms);
       expect(readFileSync(path.join(out, 'SHA256SUMS'), 'utf8')).toBe(
@@ -211,7 +216,7 @@ describe('mode: build through the runner contract', () => {
         bins: 'beta',
         arch: 'aarch64'
       });
-      expect(result.code).toBe(0);
+      expectSuccess(result);
       expect(readdirSync(out).sort()).toEqual(['SHA256SUMS', 'beta.com']);
       const arm = run('sh', [path.join(out, 'beta.com'), '4'], { APE_STANDIN_ARCH: 'aarch64' });
       expect(arm.stdout).toBe('beta squares 4 to 16\n');
