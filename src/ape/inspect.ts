@@ -119,7 +119,7 @@ function readMagic(bytes: Buffer): ApeMagic | undefined {
   if (head === "MZqFpD='") return 'MZqFpD';
   if (head === "APEDBG='") return 'APEDBG';
   // apelink writes `jartsr=` + newline (no quote) when neither Windows nor metal is targeted.
-  if (head === "jartsr='" || head.startsWith('jartsr=\n')) return 'jartsr';
+  if (head === "jartsr='" || head === 'jartsr=\n') return 'jartsr';
   return undefined;
 }
 
@@ -261,7 +261,8 @@ function readOctal(text: Buffer, start: number): { value?: number; next: number 
 
 /**
  * Checks an Elf64 header at `at` of `header`; its e_phoff (made absolute by `phoffBase`) must
- * point at program headers inside `file` that include a PT_LOAD. Returns the problem, if any.
+ * point at program headers inside `file` that include a PT_LOAD, and every PT_LOAD's bytes must
+ * be inside `file` too (offsets made absolute by the same base). Returns the problem, if any.
  */
 function checkElfHeader(
   header: Buffer,
@@ -284,10 +285,30 @@ function checkElfHeader(
   if (!Number.isSafeInteger(phoff) || phoff + phnum * ELF_PHDR_SIZE > file.length) {
     return `its program headers (e_phoff ${phoff}, ${phnum} entries) lie past the end of the file (${file.length} bytes)`;
   }
+  return checkLoadSegments(file, phoff, phnum, phoffBase);
+}
+
+/** Every PT_LOAD's bytes must be in the file: a cut-off download or copy fails here. */
+function checkLoadSegments(
+  file: Buffer,
+  phoff: number,
+  phnum: number,
+  base: number
+): string | undefined {
+  let loads = 0;
   for (let k = 0; k < phnum; k += 1) {
-    if (file.readUInt32LE(phoff + k * ELF_PHDR_SIZE) === PT_LOAD) return undefined;
+    const entry = phoff + k * ELF_PHDR_SIZE;
+    if (file.readUInt32LE(entry) !== PT_LOAD) continue;
+    loads += 1;
+    const offset = Number(file.readBigUInt64LE(entry + 8)) + base;
+    const size = Number(file.readBigUInt64LE(entry + 32));
+    if (!Number.isSafeInteger(offset + size) || offset + size > file.length) {
+      return `a PT_LOAD segment (file offset ${offset}, ${size} bytes) lies past the end of the file (${file.length} bytes): truncated?`;
+    }
   }
-  return `none of its ${phnum} program headers at offset ${phoff} is PT_LOAD`;
+  return loads > 0
+    ? undefined
+    : `none of its ${phnum} program headers at offset ${phoff} is PT_LOAD`;
 }
 
 // ---------- raw ELF headers ----------

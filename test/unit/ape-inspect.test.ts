@@ -193,6 +193,20 @@ describe('inspectApe on files that are not (well-formed) APEs', () => {
     );
   });
 
+  it('a printf header whose PT_LOAD segment lies past the end of the file', () => {
+    const { bytes, layout } = buildApe({ printfArches: ['x86_64'] });
+    bytes.writeBigUInt64LE(0x100000n, layout.phdrs + 32); // p_filesz
+    expect(notApe(bytes)).toMatch(
+      /a PT_LOAD segment \(file offset 0, 1048576 bytes\) lies past the end of the file \(\d+ bytes\): truncated\?/
+    );
+  });
+
+  it('a printf header whose program headers hold no PT_LOAD', () => {
+    const { bytes, layout } = buildApe({ printfArches: ['aarch64'] });
+    bytes.writeUInt32LE(6, layout.phdrs); // PT_PHDR
+    expect(notApe(bytes)).toMatch(/none of its 1 program headers at offset 8192 is PT_LOAD/);
+  });
+
   it('e_lfanew pointing past the end of the file', () => {
     const { bytes } = buildApe({ printfArches: ['x86_64'], lfanew: 0x7fff0000 });
     expect(notApe(bytes)).toMatch(/e_lfanew \(0x7fff0000\) points past the end of the file/);
