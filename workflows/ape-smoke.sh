@@ -248,11 +248,11 @@ watchdog() {
   trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
   wait "$sleeper"
   : >"$marker"
-  kill -TERM "$pid" 2>/dev/null
+  kill -s TERM "$pid" 2>/dev/null
   sleep 5 &
   sleeper=$!
   wait "$sleeper"
-  kill -KILL "$pid" 2>/dev/null
+  kill -s KILL "$pid" 2>/dev/null
   exit 0
 }
 
@@ -267,7 +267,7 @@ run_with_watchdog() {
   dog=$!
   wait "$child"
   RUN_STATUS=$?
-  kill -TERM "$dog" 2>/dev/null
+  kill -s TERM "$dog" 2>/dev/null
   wait "$dog" 2>/dev/null
   if [ -e "$marker" ]; then RUN_TIMED_OUT=yes; else RUN_TIMED_OUT=no; fi
 }
