@@ -3,7 +3,6 @@
  * Each stage lives in its own module; this file only orders them, times them, and turns their
  * results into outputs, PATH entries and the job summary.
  */
-import { exec } from '@actions/exec';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,11 +11,12 @@ import path from 'node:path';
 import { fuseWithApelink } from './ape/apelink.js';
 import { renderSha256Sums, sha256File } from './ape/checksums.js';
 import { inspectApeFile, missingArches } from './ape/inspect.js';
-import { buildCacheKey, buildCachePaths } from './cache/build-cache.js';
+import { buildCacheKey, buildCachePaths, rustToolchainCacheKey } from './cache/build-cache.js';
 import { restoreForPost } from './cache/cache-state.js';
 import { describeCosmoccInstall, installCosmocc, type CosmoccInstall } from './cosmocc/install.js';
 import { requiredCosmoccTools } from './cosmocc/layout.js';
 import { ActionError } from './errors.js';
+import { run } from './process.js';
 import type { Host } from './host.js';
 import type { Arch, Config } from './inputs.js';
 import {
@@ -24,25 +24,28 @@ import {
   cargoBuildArgs,
   cargoBuildEnv,
   findLinkerOverrides,
-  processEnv,
   profileDir,
   readCargoMetadata,
   selectBins,
   type BinSelection,
   type CargoMetadata
 } from './rust/cargo.js';
-import { writeLinkerWrapper } from './rust/linker-wrapper.js';
+import { shellQuote, writeLinkerWrapper } from './rust/linker-wrapper.js';
 import { writeProblemMatcher, RUSTC_MATCHER_OWNER } from './rust/problem-matcher.js';
 import { COSMO_TARGETS, writeTargetSpecs } from './rust/target-spec.js';
-import { resolveRustToolchain, type RustToolchain } from './rust/toolchain.js';
+import {
+  resolveRustToolchain,
+  rustupHome,
+  rustupHostTriple,
+  rustupToolchainDir,
+  type RustToolchain
+} from './rust/toolchain.js';
 import { renderBuildSummary, renderSetupSummary, type BuiltApe } from './report/summary.js';
 
 export interface PipelineOptions {
   host: Host;
   /** Register the rustc problem matcher (only meaningful on a runner). */
   annotations: boolean;
-  /** Extra environment for every cargo call (tests use it for an offline source replacement). */
-  cargoEnv?: Record<string, string>;
 }
 
 export interface StageTimer {
@@ -106,46 +109,63 @@ export async function runBuild(config: Config, options: PipelineOptions): Promis
   const manifestPath = resolveManifest(config.manifestPath);
   const outputDir = path.resolve(config.outputDir);
   const workDir = await makeWorkDir();
-  try {
-    const toolchain = await timer.run('Rust toolchain', () =>
-      resolveRustToolchain(config.rustToolchain, host)
+  host.debug(`target specs and linker wrappers: ${workDir}`);
+  const toolchain = await timer.run('Rust toolchain', () => installRustToolchain(config, host));
+  host.setOutput('rust-toolchain', toolchain.versionLine);
+  const { metadata, selection } = await timer.run('Crate', () =>
+    planCrate(config, manifestPath, toolchain, host)
+  );
+  const ctx: BuildContext = {
+    config,
+    options,
+    manifestPath,
+    outputDir,
+    workDir,
+    toolchain,
+    metadata,
+    selection
+  };
+  await removePreviousOutputs(outputDir, selection);
+  const cosmocc = await timer.run('cosmocc', () => installAndExposeCosmocc(config, host), false);
+  const specs = await timer.run('Target specs and linker wrappers', () =>
+    prepareTargets(ctx, cosmocc)
+  );
+  await timer.run('Restore build cache', () => restoreCargoCache(ctx, specs));
+  await timer.run('cargo build', () => buildWithCargo(ctx, cosmocc, specs));
+  const apes = await timer.run('apelink', () => fuseAll(ctx, cosmocc));
+  await publishOutputs(host, outputDir, apes);
+  await host.appendSummary(
+    renderBuildSummary({
+      apes,
+      rustc: toolchain.versionLine,
+      cosmoccVersion: cosmocc.version,
+      cosmoccLine: describeCosmoccInstall(cosmocc),
+      stages: timer.stages
+    })
+  );
+  return apes;
+}
+
+/** A rustup-installed nightly is restored from the Actions cache first and saved by the post step. */
+async function installRustToolchain(config: Config, host: Host): Promise<RustToolchain> {
+  const request = config.rustToolchain;
+  if (request.kind === 'rustup' && config.cache) {
+    const triple = rustupHostTriple(process.platform, process.arch);
+    const dir = rustupToolchainDir(
+      request.toolchain,
+      triple,
+      rustupHome(process.env, os.homedir())
     );
-    host.setOutput('rust-toolchain', toolchain.versionLine);
-    const { metadata, selection } = await timer.run('Crate', () =>
-      planCrate(config, manifestPath, toolchain, host)
+    await restoreForPost(
+      host,
+      'rust-toolchain-cache',
+      'Rust toolchain',
+      rustToolchainCacheKey(request.toolchain, triple),
+      [dir],
+      true
     );
-    const ctx: BuildContext = {
-      config,
-      options,
-      manifestPath,
-      outputDir,
-      workDir,
-      toolchain,
-      metadata,
-      selection
-    };
-    await removePreviousOutputs(outputDir, selection);
-    const cosmocc = await timer.run('cosmocc', () => installAndExposeCosmocc(config, host), false);
-    const specs = await timer.run('Target specs and linker wrappers', () =>
-      prepareTargets(ctx, cosmocc)
-    );
-    await timer.run('Restore build cache', () => restoreCargoCache(ctx, specs));
-    await timer.run('cargo build', () => buildWithCargo(ctx, cosmocc, specs));
-    const apes = await timer.run('apelink', () => fuseAll(ctx, cosmocc));
-    await publishOutputs(host, outputDir, apes);
-    await host.appendSummary(
-      renderBuildSummary({
-        apes,
-        rustc: toolchain.versionLine,
-        cosmoccVersion: cosmocc.version,
-        cosmoccLine: describeCosmoccInstall(cosmocc),
-        stages: timer.stages
-      })
-    );
-    return apes;
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
   }
+  return resolveRustToolchain(request, host);
 }
 
 function resolveManifest(manifestPath: string): string {
@@ -158,10 +178,13 @@ function resolveManifest(manifestPath: string): string {
   return absolute;
 }
 
-/** Specs, wrappers and cargo's scratch files live in a private temp dir, with absolute paths. */
+/**
+ * Specs and wrappers live under the runner's temp dir at a fixed path: the spec holds the
+ * wrapper's absolute path, and a spec that changes from run to run would make cargo rebuild std
+ * and miss the build cache every time.
+ */
 async function makeWorkDir(): Promise<string> {
-  const base = process.env.RUNNER_TEMP || os.tmpdir();
-  const dir = path.join(base, `ape-action-${randomBytes(4).toString('hex')}`);
+  const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ape-action-targets');
   await mkdir(dir, { recursive: true });
   return dir;
 }
@@ -266,18 +289,19 @@ async function buildWithCargo(
     package: ctx.config.package,
     cargoArgs: ctx.config.cargoArgs
   });
-  const env = {
-    ...processEnv(),
+  const env: Record<string, string> = {
     ...cargoBuildEnv(targets, cosmocc.bin, await writeArWrapper(ctx.workDir, cosmocc.bin)),
-    ...ctx.toolchain.env,
-    ...(ctx.options.cargoEnv ?? {})
+    ...ctx.toolchain.env
   };
   if (host.isDebug()) env.APE_ACTION_DEBUG = '1';
   host.info(`${ctx.toolchain.cargo} ${args.join(' ')}`);
   const matcher = ctx.options.annotations ? await writeProblemMatcher(ctx.workDir) : undefined;
   if (matcher) host.info(`::add-matcher::${matcher}`);
   try {
-    const code = await exec(ctx.toolchain.cargo, args, { env, ignoreReturnCode: true });
+    // every line goes to the log as it comes (the runner's problem matcher reads it there)
+    const { exitCode: code } = await run(ctx.toolchain.cargo, args, env, undefined, line =>
+      host.info(line)
+    );
     if (code !== 0) {
       throw new ActionError(
         `cargo build failed (exit ${code}) for ${ctx.config.arches.join(' and ')}; the compiler's messages are above${matcher ? ' and annotated on the files' : ''}.`
@@ -292,7 +316,7 @@ async function buildWithCargo(
 async function writeArWrapper(workDir: string, cosmoccBin: string): Promise<string> {
   const file = path.join(workDir, 'cosmoar-wrapper');
   const cosmoar = path.join(cosmoccBin, 'cosmoar');
-  await writeFile(file, `#!/bin/sh\nexec sh '${cosmoar.replace(/'/g, `'\\''`)}' "$@"\n`);
+  await writeFile(file, `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`);
   await chmod(file, 0o755);
   return file;
 }

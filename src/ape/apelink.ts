@@ -2,11 +2,10 @@
  * Fusing per-arch executables into one APE with cosmocc's apelink. The argv is a pure function
  * so its contract (loaders for every arch, `-M ape-m1.c` whenever aarch64 is in) is unit-tested.
  */
-import { getExecOutput } from '@actions/exec';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import { ARCHES, type Arch } from '../inputs.js';
-import { lastLines } from '../rust/cargo.js';
+import { run, tail } from '../process.js';
 
 export interface ApelinkCall {
   cosmoccBin: string;
@@ -35,10 +34,10 @@ export function apelinkArgv(call: ApelinkCall): string[] {
 export async function fuseWithApelink(call: ApelinkCall): Promise<void> {
   const apelink = path.join(call.cosmoccBin, 'apelink');
   const argv = apelinkArgv(call);
-  const result = await getExecOutput(apelink, argv, { ignoreReturnCode: true, silent: true });
+  const result = await run(apelink, argv);
   if (result.exitCode !== 0) {
     throw new ActionError(
-      `apelink failed (exit ${result.exitCode}) making ${call.output}:\n${lastLines(result.stderr || result.stdout, 10)}\ncommand: ${apelink} ${argv.join(' ')}`
+      `apelink failed (exit ${result.exitCode}) making ${call.output}:\n${tail(result.stderr || result.stdout, 2000)}\ncommand: ${apelink} ${argv.join(' ')}`
     );
   }
 }

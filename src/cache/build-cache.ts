@@ -73,3 +73,16 @@ export function shortHash(parts: string[]): string {
   for (const part of parts) hash.update(part).update('\0');
   return hash.digest('hex').slice(0, 20);
 }
+
+/**
+ * A rustup toolchain is identified by its dated name and host: the same name always holds the
+ * same compiler, so the key needs nothing else (and never a restore prefix: a different nightly
+ * would be a wrong hit).
+ */
+export function rustToolchainCacheKey(toolchain: string, hostTriple: string): CacheKey {
+  return {
+    key: `ape-rust-${BUILD_CACHE_VERSION}-${toolchain}-${hostTriple}`,
+    restoreKeys: [],
+    explanation: [`toolchain: ${toolchain}`, `host: ${hostTriple}`]
+  };
+}

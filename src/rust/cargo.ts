@@ -3,10 +3,10 @@
  * environment for a build-std of every requested arch in one invocation, and where cargo puts
  * each binary. argv/env/paths are pure functions; only metadata reading and the build run.
  */
-import { getExecOutput } from '@actions/exec';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Arch } from '../inputs.js';
+import { run, tail } from '../process.js';
 
 export interface CargoTarget {
   name: string;
@@ -38,14 +38,14 @@ export async function readCargoMetadata(
   manifestPath: string,
   env: Record<string, string>
 ): Promise<CargoMetadata> {
-  const result = await getExecOutput(
+  const result = await run(
     cargo,
     ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath],
-    { silent: true, ignoreReturnCode: true, env: { ...processEnv(), ...env } }
+    env
   );
   if (result.exitCode !== 0) {
     throw new ActionError(
-      `cargo metadata failed for ${manifestPath}:\n${lastLines(result.stderr, 8)}`
+      `cargo metadata failed for ${manifestPath}:\n${tail(result.stderr, 2000)}`
     );
   }
   return JSON.parse(result.stdout) as CargoMetadata;
@@ -186,14 +186,4 @@ export function findLinkerOverrides(configText: string): string[] {
     }
   }
   return found;
-}
-
-export function processEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)
-  );
-}
-
-export function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join('\n');
 }

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Host } from '../host.js';
 import type { Arch } from '../inputs.js';
-import { run, tail, type RustToolchain } from './toolchain.js';
+import { run, tail } from '../process.js';
+import type { RustToolchain } from './toolchain.js';
 import { validateTargetSpec } from './validate-spec.js';
 
 export type TargetSpec = Record<string, unknown>;

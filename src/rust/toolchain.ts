@@ -5,13 +5,13 @@
  * the machine.
  */
 import * as io from '@actions/io';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Host } from '../host.js';
 import { DEFAULT_RUST_TOOLCHAIN, type RustToolchainRequest } from '../inputs.js';
+import { run, tail } from '../process.js';
 
 export interface RustToolchain {
   rustc: string;
@@ -263,50 +263,6 @@ async function installWithRustup(rustup: string, name: string, host: Host): Prom
   }
 }
 
-export interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a program (argv, no shell) with extra environment, capturing its output; `onLine` also
- * gets every output line as it arrives. node's spawn, not @actions/exec: the latter re-splits the
- * program path on spaces.
- */
-export function run(
-  program: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-  cwd?: string,
-  onLine?: (line: string) => void
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      cwd,
-      env: { ...process.env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    const output = { stdout: '', stderr: '' };
-    const pending = { stdout: '', stderr: '' };
-    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const text = chunk.toString();
-      output[stream] += text;
-      if (!onLine) return;
-      const lines = (pending[stream] + text).split('\n');
-      pending[stream] = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onLine(line);
-    };
-    child.stdout.on('data', collect('stdout'));
-    child.stderr.on('data', collect('stderr'));
-    child.on('error', err => reject(new ActionError(`could not run ${program}: ${err.message}`)));
-    child.on('close', (code, signal) => {
-      for (const rest of [pending.stdout, pending.stderr]) if (onLine && rest.trim()) onLine(rest);
-      resolve({ exitCode: code ?? (signal ? 128 : 1), ...output });
-    });
-  });
-}
-
 async function runOrThrow(
   program: string,
   args: string[],
@@ -319,12 +275,6 @@ async function runOrThrow(
     );
   }
   return result.stdout;
-}
-
-/** The end of a tool's output, where its actual complaint is. */
-export function tail(text: string, maxChars = 4000): string {
-  const trimmed = text.trim();
-  return trimmed.length <= maxChars ? trimmed : `...${trimmed.slice(-maxChars)}`;
 }
 
 /** This machine's rustup home (RUSTUP_HOME or ~/.rustup), for cache paths. */

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Arch } from '../inputs.js';
-import { run, tail, type RustToolchain } from './toolchain.js';
+import { run, tail } from '../process.js';
+import type { RustToolchain } from './toolchain.js';
 
 /**
  * The smallest crate that makes rustc run LLVM: no core, no lang items (their names drift

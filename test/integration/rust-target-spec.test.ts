@@ -20,12 +20,8 @@ import {
   writeTargetSpecs,
   type TargetSpec
 } from '../../src/rust/target-spec.js';
-import {
-  defaultRustupHome,
-  inspectRustc,
-  run,
-  type RustToolchain
-} from '../../src/rust/toolchain.js';
+import { run } from '../../src/process.js';
+import { defaultRustupHome, inspectRustc, type RustToolchain } from '../../src/rust/toolchain.js';
 import { validateTargetSpec } from '../../src/rust/validate-spec.js';
 
 const DEBIAN_RUSTC = '/usr/bin/rustc';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { tail } from '../../src/process.js';
 import {
   isNightlyRelease,
   missingRustSrcMessage,
@@ -10,7 +11,6 @@ import {
   rustupInstallArgs,
   rustupToolchainDir,
   rustupToolchainOfSysroot,
-  tail,
   toolchainEnv
 } from '../../src/rust/toolchain.js';
 
