@@ -22,15 +22,19 @@ export const KIT_HINT = 'run `bash scripts/install-test-kit.sh` (installs the of
 const COMPILERS = {
   x86_64: { cc: 'gcc', cxx: 'g++' },
   aarch64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++' }
-} as const;
+};
 
-/** Fails (never skips) when a kit tool is missing, naming the fix. */
-export function requireTools(tools: string[]): void {
+/**
+ * Fails (never skips) when a kit tool is missing, naming the fix.
+ * @param {string[]} tools
+ */
+export function requireTools(tools) {
   const missing = tools.filter(tool => !onPath(tool));
   if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: ${KIT_HINT}`);
 }
 
-export function onPath(tool: string): boolean {
+/** @param {string} tool */
+export function onPath(tool) {
   if (tool.includes('/')) return existsSync(tool);
   try {
     execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { stdio: 'ignore' });
@@ -40,8 +44,12 @@ export function onPath(tool: string): boolean {
   }
 }
 
-/** cosmocross's contract, as a POSIX sh driver around a host compiler. */
-function compilerDriver(compiler: string, enosysObject: string): string {
+/**
+ * cosmocross's contract, as a POSIX sh driver around a host compiler.
+ * @param {string} compiler
+ * @param {string} enosysObject
+ */
+function compilerDriver(compiler, enosysObject) {
   return `#!/bin/sh
 # stand-in for cosmocc's <arch>-unknown-cosmo-cc (cosmocross): same rejected/dropped flags.
 prog=\${0##*/}
@@ -67,13 +75,21 @@ exec ${compiler} "$@"
 `;
 }
 
-function writeExecutable(file: string, text: string): void {
+/**
+ * @param {string} file
+ * @param {string} text
+ */
+function writeExecutable(file, text) {
   writeFileSync(file, text);
   chmodSync(file, 0o755);
 }
 
-/** cosmo's libc defines `enosys` (the action's wrapper points waitid at it); glibc does not. */
-function buildEnosys(dir: string, compiler: string): string {
+/**
+ * cosmo's libc defines `enosys` (the action's wrapper points waitid at it); glibc does not.
+ * @param {string} dir
+ * @param {string} compiler
+ */
+function buildEnosys(dir, compiler) {
   const source = path.join(dir, 'enosys.c');
   writeFileSync(source, '#include <errno.h>\nlong enosys(void) { errno = ENOSYS; return -1; }\n');
   const object = path.join(dir, `enosys-${compiler}.o`);
@@ -81,8 +97,12 @@ function buildEnosys(dir: string, compiler: string): string {
   return object;
 }
 
-/** Makes `<root>/bin` with every tool the action checks for; returns root. */
-export function makeStandinCosmocc(root: string): string {
+/**
+ * Makes `<root>/bin` with every tool the action checks for; returns root.
+ * @param {string} root
+ * @returns {string}
+ */
+export function makeStandinCosmocc(root) {
   requireTools(['gcc', 'g++', 'aarch64-linux-gnu-gcc', 'ar']);
   const bin = path.join(root, 'bin');
   const lib = path.join(root, 'lib');
