@@ -11,7 +11,8 @@ import {
   rustupInstallArgs,
   rustupToolchainDir,
   rustupToolchainOfSysroot,
-  toolchainEnv
+  toolchainEnv,
+  summarizeRustupFailure
 } from '../../src/rust/toolchain.js';
 
 /** `rustc -vV` as printed by the three compilers this project is checked against. */
@@ -171,5 +172,27 @@ describe('tail', () => {
   it('keeps short text and the end of long text', () => {
     expect(tail('  short \n')).toBe('short');
     expect(tail('0123456789', 4)).toBe('...6789');
+  });
+});
+
+describe('summarizeRustupFailure', () => {
+  it('keeps the error line and the innermost cause, not the backtrace', () => {
+    const stderr = [
+      'info: syncing channel updates for nightly-2026-05-20-x86_64-unknown-linux-gnu',
+      "error: could not download file from 'https://example.invalid/x.sha256' to '/tmp/f'",
+      'Caused by:',
+      '    0: error downloading file',
+      '    3: dns error',
+      '    4: failed to lookup address information: Name or service not known',
+      'Stack backtrace:',
+      '   0: <E as anyhow::context::ext::StdError>::ext_context',
+      '   1: rustup::download::download_file_with_resume::{{closure}}'
+    ].join('\n');
+    expect(summarizeRustupFailure(stderr)).toBe(
+      "error: could not download file from 'https://example.invalid/x.sha256' to '/tmp/f' (failed to lookup address information: Name or service not known)"
+    );
+  });
+  it('falls back to the output tail when there is no error line', () => {
+    expect(summarizeRustupFailure('something odd\n')).toBe('something odd');
   });
 });
