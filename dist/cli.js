@@ -101928,10 +101928,27 @@ async function installWithRustup(rustup, name, host) {
     const args = rustupInstallArgs(name);
     host.info(`Rust: rustup ${args.join(' ')}`);
     const log = (line) => host.info(line);
-    const result = await run(rustup, args, {}, undefined, log);
+    // rustup's own output is streamed above; a Rust backtrace would only bury the cause
+    const result = await run(rustup, args, { RUST_BACKTRACE: '0' }, undefined, log);
     if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${tail(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org.`);
+        throw new errors/* ActionError */.lZ(`rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${summarizeRustupFailure(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org; offline, use rust-toolchain 'preinstalled' with a rustc that has rust-src.`);
     }
+}
+/**
+ * rustup's failure in one line: its first `error:` line and the innermost `Caused by` entry
+ * (e.g. the DNS failure behind a download error). The full output is already in the log.
+ */
+function summarizeRustupFailure(output) {
+    const lines = output.split('\n').map(line => line.trim());
+    const error = lines.find(line => line.startsWith('error:'));
+    if (!error)
+        return tail(output, 500);
+    const backtrace = lines.findIndex(line => line.startsWith('Stack backtrace'));
+    const causes = lines
+        .slice(lines.indexOf(error) + 1, backtrace === -1 ? undefined : backtrace)
+        .filter(line => /^\d+: /.test(line));
+    const cause = causes.at(-1)?.replace(/^\d+: /, '');
+    return cause ? `${error} (${cause})` : error;
 }
 async function runOrThrow(program, args, extraEnv = {}) {
     const result = await run(program, args, extraEnv);
@@ -102034,7 +102051,6 @@ async function installAndExposeCosmocc(config, host) {
     host.setOutput('cosmocc-path', cosmocc.root);
     host.setOutput('cosmocc-version', cosmocc.version);
     host.setOutput('cache-hit', String(cosmocc.cacheHit));
-    host.info(describeCosmoccInstall(cosmocc));
     return cosmocc;
 }
 /** `mode: build`: crate to one fused `.com` per bin, checksummed and reported. */

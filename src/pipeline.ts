@@ -87,7 +87,6 @@ async function installAndExposeCosmocc(config: Config, host: Host): Promise<Cosm
   host.setOutput('cosmocc-path', cosmocc.root);
   host.setOutput('cosmocc-version', cosmocc.version);
   host.setOutput('cache-hit', String(cosmocc.cacheHit));
-  host.info(describeCosmoccInstall(cosmocc));
   return cosmocc;
 }
 

@@ -164,6 +164,22 @@ describe('mode: build through the runner contract', () => {
         )
       ).toMatch(/ARM aarch64.*statically linked/);
 
+      // the local command's inspector reads the same file without running it
+      const inspected = JSON.parse(
+        execFileSync(
+          process.execPath,
+          [path.join(REPO_ROOT, 'dist', 'cli.js'), 'inspect', com, '--json'],
+          {
+            encoding: 'utf8'
+          }
+        )
+      );
+      expect(inspected).toMatchObject({
+        isApe: true,
+        magic: 'MZqFpD',
+        arches: ['x86_64', 'aarch64']
+      });
+
       // and the fused launcher runs each payload
       expect(run('sh', [com, 'x']).stdout).toBe(
         'Hello from an Actually Portable Executable!\nargs: x\n'
