@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fuseWithApelink } from './ape/apelink.js';
@@ -23,14 +23,14 @@ import {
   builtBinaryPath,
   cargoBuildArgs,
   cargoBuildEnv,
-  findLinkerOverrides,
   profileDir,
   readCargoMetadata,
+  warnAboutLinkerOverrides,
   selectBins,
   type BinSelection,
   type CargoMetadata
 } from './rust/cargo.js';
-import { shellQuote, writeLinkerWrapper } from './rust/linker-wrapper.js';
+import { writeArWrapper, writeLinkerWrapper } from './rust/linker-wrapper.js';
 import { writeProblemMatcher, RUSTC_MATCHER_OWNER } from './rust/problem-matcher.js';
 import { COSMO_TARGETS, writeTargetSpecs } from './rust/target-spec.js';
 import {
@@ -203,23 +203,6 @@ async function planCrate(
   return { metadata, selection };
 }
 
-/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
-async function warnAboutLinkerOverrides(workspaceRoot: string, host: Host): Promise<void> {
-  for (let dir = workspaceRoot; ; dir = path.dirname(dir)) {
-    for (const name of ['config.toml', 'config']) {
-      const file = path.join(dir, '.cargo', name);
-      if (!existsSync(file)) continue;
-      for (const section of findLinkerOverrides(await readFile(file, 'utf8'))) {
-        host.warning(
-          `${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`,
-          { file }
-        );
-      }
-    }
-    if (path.dirname(dir) === dir) return;
-  }
-}
-
 /** A failed run must not leave last run's `.com` looking like this run's output. */
 async function removePreviousOutputs(outputDir: string, selection: BinSelection): Promise<void> {
   const names = [...selection.bins.map(b => `${b.name}.com`), 'SHA256SUMS'];
@@ -309,15 +292,6 @@ async function buildWithCargo(
   } finally {
     if (matcher) host.info(`::remove-matcher owner=${RUSTC_MATCHER_OWNER}::`);
   }
-}
-
-/** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so give it a tiny wrapper. */
-async function writeArWrapper(workDir: string, cosmoccBin: string): Promise<string> {
-  const file = path.join(workDir, 'cosmoar-wrapper');
-  const cosmoar = path.join(cosmoccBin, 'cosmoar');
-  await writeFile(file, `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`);
-  await chmod(file, 0o755);
-  return file;
 }
 
 /** apelink each bin into a staging dir, inspect it, then move all into place together. */

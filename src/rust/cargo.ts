@@ -3,8 +3,11 @@
  * environment for a build-std of every requested arch in one invocation, and where cargo puts
  * each binary. argv/env/paths are pure functions; only metadata reading and the build run.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
+import type { Host } from '../host.js';
 import type { Arch } from '../inputs.js';
 import { run, tail } from '../process.js';
 
@@ -186,4 +189,21 @@ export function findLinkerOverrides(configText: string): string[] {
     }
   }
   return found;
+}
+
+/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
+export async function warnAboutLinkerOverrides(workspaceRoot: string, host: Host): Promise<void> {
+  for (let dir = workspaceRoot; ; dir = path.dirname(dir)) {
+    for (const name of ['config.toml', 'config']) {
+      const file = path.join(dir, '.cargo', name);
+      if (!existsSync(file)) continue;
+      for (const section of findLinkerOverrides(await readFile(file, 'utf8'))) {
+        host.warning(
+          `${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`,
+          { file }
+        );
+      }
+    }
+    if (path.dirname(dir) === dir) return;
+  }
 }

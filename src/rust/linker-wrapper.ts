@@ -136,3 +136,15 @@ export async function writeLinkerWrapper(
   await chmod(wrapper, 0o755);
   return wrapper;
 }
+
+/** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */
+export function arWrapperScript(cosmoar: string): string {
+  return `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`;
+}
+
+export async function writeArWrapper(dir: string, cosmoccBin: string): Promise<string> {
+  const file = path.join(path.resolve(dir), 'cosmoar-wrapper');
+  await writeFile(file, arWrapperScript(path.join(path.resolve(cosmoccBin), 'cosmoar')));
+  await chmod(file, 0o755);
+  return file;
+}

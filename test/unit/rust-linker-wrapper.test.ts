@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  arWrapperScript,
   ADDED_LINKER_FLAGS,
   DROPPED_LINKER_FLAGS,
   cosmoCompilerPath,
@@ -72,5 +73,13 @@ describe('helpers', () => {
 
   it('names the wrapper after the target', () => {
     expect(linkerWrapperName('x86_64')).toBe('x86_64-unknown-linux-cosmo-linker');
+  });
+});
+
+describe('arWrapperScript', () => {
+  it('runs cosmoar through sh, path quoted, arguments passed on', () => {
+    expect(arWrapperScript('/opt/cosmo cc/bin/cosmoar')).toBe(
+      `#!/bin/sh\nexec sh '/opt/cosmo cc/bin/cosmoar' "$@"\n`
+    );
   });
 });
