@@ -98098,6 +98098,8 @@ async function copyIntoToolCache(root, version) {
 
 
 
+
+
 /** Runs `cargo metadata` without resolving dependencies (so it needs no network). */
 async function readCargoMetadata(cargo, manifestPath, env) {
     const result = await run(cargo, ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath], env);
@@ -98208,6 +98210,21 @@ function findLinkerOverrides(configText) {
         }
     }
     return found;
+}
+/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
+async function warnAboutLinkerOverrides(workspaceRoot, host) {
+    for (let dir = workspaceRoot;; dir = external_node_path_default().dirname(dir)) {
+        for (const name of ['config.toml', 'config']) {
+            const file = external_node_path_default().join(dir, '.cargo', name);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+                continue;
+            for (const section of findLinkerOverrides(await (0,promises_namespaceObject.readFile)(file, 'utf8'))) {
+                host.warning(`${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`, { file });
+            }
+        }
+        if (external_node_path_default().dirname(dir) === dir)
+            return;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/rust/linker-wrapper.ts
@@ -98335,6 +98352,16 @@ async function writeLinkerWrapper(dir, arch, cosmoccBin) {
     await (0,promises_namespaceObject.writeFile)(wrapper, linkerWrapperScript(arch, compiler));
     await (0,promises_namespaceObject.chmod)(wrapper, 0o755);
     return wrapper;
+}
+/** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */
+function arWrapperScript(cosmoar) {
+    return `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`;
+}
+async function writeArWrapper(dir, cosmoccBin) {
+    const file = external_node_path_default().join(external_node_path_default().resolve(dir), 'cosmoar-wrapper');
+    await (0,promises_namespaceObject.writeFile)(file, arWrapperScript(external_node_path_default().join(external_node_path_default().resolve(cosmoccBin), 'cosmoar')));
+    await (0,promises_namespaceObject.chmod)(file, 0o755);
+    return file;
 }
 
 ;// CONCATENATED MODULE: ./src/rust/problem-matcher.ts
@@ -98637,21 +98664,22 @@ async function printBuiltinSpec(toolchain, arch) {
 async function writeTargetSpecs(toolchain, arches, dir, linkers, host) {
     const specDir = external_node_path_default().resolve(dir);
     await (0,promises_namespaceObject.mkdir)(specDir, { recursive: true });
-    const written = {};
-    for (const arch of arches) {
-        const linker = linkers[arch];
-        if (linker === undefined)
-            throw new Error(`no linker wrapper given for ${arch}`);
-        const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
-        const specPath = external_node_path_default().join(specDir, `${COSMO_TARGETS[arch]}.json`);
-        await (0,promises_namespaceObject.writeFile)(specPath, renderTargetSpec(spec));
-        const warnings = await validateTargetSpec(toolchain, arch, specPath);
-        if (warnings)
-            host.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
-        host.info(`Target spec ${specPath}: ${baseTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`);
-        written[arch] = specPath;
-    }
-    return written;
+    // each arch is its own rustc calls (print, validate): run them side by side, it is most of
+    // what a warm run costs over cargo itself
+    const paths = await Promise.all(arches.map(arch => writeOneTargetSpec(toolchain, arch, specDir, linkers[arch], host)));
+    return Object.fromEntries(arches.map((arch, i) => [arch, paths[i]]));
+}
+async function writeOneTargetSpec(toolchain, arch, specDir, linker, host) {
+    if (linker === undefined)
+        throw new Error(`no linker wrapper given for ${arch}`);
+    const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
+    const specPath = external_node_path_default().join(specDir, `${COSMO_TARGETS[arch]}.json`);
+    await (0,promises_namespaceObject.writeFile)(specPath, renderTargetSpec(spec));
+    const warnings = await validateTargetSpec(toolchain, arch, specPath);
+    if (warnings)
+        host.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
+    host.info(`Target spec ${specPath}: ${baseTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`);
+    return specPath;
 }
 
 ;// CONCATENATED MODULE: ./src/rust/toolchain.ts
@@ -99040,21 +99068,6 @@ async function planCrate(config, manifestPath, toolchain, host) {
     await warnAboutLinkerOverrides(metadata.workspace_root, host);
     return { metadata, selection };
 }
-/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
-async function warnAboutLinkerOverrides(workspaceRoot, host) {
-    for (let dir = workspaceRoot;; dir = external_node_path_default().dirname(dir)) {
-        for (const name of ['config.toml', 'config']) {
-            const file = external_node_path_default().join(dir, '.cargo', name);
-            if (!(0,external_node_fs_namespaceObject.existsSync)(file))
-                continue;
-            for (const section of findLinkerOverrides(await (0,promises_namespaceObject.readFile)(file, 'utf8'))) {
-                host.warning(`${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`, { file });
-            }
-        }
-        if (external_node_path_default().dirname(dir) === dir)
-            return;
-    }
-}
 /** A failed run must not leave last run's `.com` looking like this run's output. */
 async function removePreviousOutputs(outputDir, selection) {
     const names = [...selection.bins.map(b => `${b.name}.com`), 'SHA256SUMS'];
@@ -99119,14 +99132,6 @@ async function buildWithCargo(ctx, cosmocc, specs) {
         if (matcher)
             host.info(`::remove-matcher owner=${RUSTC_MATCHER_OWNER}::`);
     }
-}
-/** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so give it a tiny wrapper. */
-async function writeArWrapper(workDir, cosmoccBin) {
-    const file = external_node_path_default().join(workDir, 'cosmoar-wrapper');
-    const cosmoar = external_node_path_default().join(cosmoccBin, 'cosmoar');
-    await (0,promises_namespaceObject.writeFile)(file, `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`);
-    await (0,promises_namespaceObject.chmod)(file, 0o755);
-    return file;
 }
 /** apelink each bin into a staging dir, inspect it, then move all into place together. */
 async function fuseAll(ctx, cosmocc) {
