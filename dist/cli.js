@@ -99740,6 +99740,7 @@ class safe_cache_SafeCache {
 
 
 
+
 /** State names the post step reads, in the order it saves them. */
 const CACHE_STATE_NAMES = (/* unused pure expression or super */ null && (['rust-toolchain-cache', 'build-cache']));
 async function restoreForPost(host, stateName, what, key, paths, enabled) {
@@ -99763,7 +99764,14 @@ async function saveCachesFromState(host) {
         }
         if (name === 'build-cache')
             await trimTargetDirs(state.paths);
-        await new SafeCache(host, { enabled: state.enabled }).save(state.what, state.paths, state.key);
+        // @actions/cache refuses a save naming a path that does not exist (a crate without
+        // dependencies has no registry dir), so only existing paths are saved
+        const paths = state.paths.filter(p => existsSync(p));
+        if (paths.length === 0) {
+            host.info(`${state.what}: nothing to save (none of ${state.paths.join(', ')} exists).`);
+            continue;
+        }
+        await new SafeCache(host, { enabled: state.enabled }).save(state.what, paths, state.key);
     }
 }
 /**

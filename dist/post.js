@@ -38630,6 +38630,8 @@ __nccwpck_require__.d(mappers_namespaceObject, {
   UserDelegationKey: () => (UserDelegationKey)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
@@ -86411,8 +86413,6 @@ class Batch {
     }
 }
 //# sourceMappingURL=Batch.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -95417,6 +95417,7 @@ class safe_cache_SafeCache {
 
 
 
+
 /** State names the post step reads, in the order it saves them. */
 const CACHE_STATE_NAMES = ['rust-toolchain-cache', 'build-cache'];
 async function restoreForPost(host, stateName, what, key, paths, enabled) {
@@ -95440,7 +95441,14 @@ async function saveCachesFromState(host) {
         }
         if (name === 'build-cache')
             await trimTargetDirs(state.paths);
-        await new safe_cache_SafeCache(host, { enabled: state.enabled }).save(state.what, state.paths, state.key);
+        // @actions/cache refuses a save naming a path that does not exist (a crate without
+        // dependencies has no registry dir), so only existing paths are saved
+        const paths = state.paths.filter(p => (0,external_node_fs_namespaceObject.existsSync)(p));
+        if (paths.length === 0) {
+            host.info(`${state.what}: nothing to save (none of ${state.paths.join(', ')} exists).`);
+            continue;
+        }
+        await new safe_cache_SafeCache(host, { enabled: state.enabled }).save(state.what, paths, state.key);
     }
 }
 /**

@@ -3,6 +3,7 @@
  * entry holds what the build produced). The main step records what it restored in the step's
  * state; the post step reads it back and saves only on a miss, trimmed of what is not reused.
  */
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Host } from '../host.js';
@@ -52,7 +53,14 @@ export async function saveCachesFromState(host: Host): Promise<void> {
       continue;
     }
     if (name === 'build-cache') await trimTargetDirs(state.paths);
-    await new SafeCache(host, { enabled: state.enabled }).save(state.what, state.paths, state.key);
+    // @actions/cache refuses a save naming a path that does not exist (a crate without
+    // dependencies has no registry dir), so only existing paths are saved
+    const paths = state.paths.filter(p => existsSync(p));
+    if (paths.length === 0) {
+      host.info(`${state.what}: nothing to save (none of ${state.paths.join(', ')} exists).`);
+      continue;
+    }
+    await new SafeCache(host, { enabled: state.enabled }).save(state.what, paths, state.key);
   }
 }
 

@@ -132,15 +132,16 @@ describe('mode: setup through the runner contract', () => {
 
 describe('post step', () => {
   it('with no cache service, saves nothing and does not fail', async () => {
+    const dir = freshDir();
     const state = {
       'build-cache': JSON.stringify({
         what: 'cargo build output',
         key: 'k',
-        paths: ['/nonexistent'],
+        paths: [path.join(dir, 'workspace')],
         enabled: true
       })
     };
-    const result = await runAsRunner({ dir: freshDir(), entry: 'post', inputs: {}, state });
+    const result = await runAsRunner({ dir, entry: 'post', inputs: {}, state });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /Not saving cargo build output to the Actions cache: no Actions cache service here/
