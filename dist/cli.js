@@ -101482,6 +101482,22 @@ async function writeProblemMatcher(dir) {
     await (0,promises_.writeFile)(file, JSON.stringify(RUSTC_PROBLEM_MATCHER, null, 2));
     return file;
 }
+const LOCATION_LINE = /^(\s*-->\s+)(.+?)(:\d+:\d+)$/;
+/**
+ * rustc prints locations relative to the cargo workspace root, but annotations need paths
+ * relative to the checkout (the job's working directory). For a crate in a subdirectory,
+ * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. Lines that are not
+ * locations, absolute paths and paths outside the checkout are left alone.
+ */
+function rebaseRustcLocation(line, workspaceRoot, checkoutRoot) {
+    const match = LOCATION_LINE.exec(line);
+    if (!match || external_node_path_default().isAbsolute(match[2]))
+        return line;
+    const relative = external_node_path_default().relative(checkoutRoot, external_node_path_default().resolve(workspaceRoot, match[2]));
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        return line;
+    return `${match[1]}${relative.split((external_node_path_default()).sep).join('/')}${match[3]}`;
+}
 
 ;// CONCATENATED MODULE: ./src/rust/validate-spec.ts
 /**
@@ -102214,8 +102230,10 @@ async function buildWithCargo(ctx, cosmocc, specs) {
     if (matcher)
         host.info(`::add-matcher::${matcher}`);
     try {
-        // every line goes to the log as it comes (the runner's problem matcher reads it there)
-        const { exitCode: code } = await run(ctx.toolchain.cargo, args, env, undefined, line => host.info(line));
+        // every line goes to the log as it comes (the runner's problem matcher reads it there),
+        // with rustc's locations made relative to the checkout so annotations land on the file
+        const root = ctx.metadata.workspace_root;
+        const { exitCode: code } = await run(ctx.toolchain.cargo, args, env, undefined, line => host.info(matcher ? rebaseRustcLocation(line, root, process.cwd()) : line));
         if (code !== 0) {
             throw new errors/* ActionError */.lZ(`cargo build failed (exit ${code}) for ${ctx.config.arches.join(' and ')}; the compiler's messages are above${matcher ? ' and annotated on the files' : ''}.`);
         }

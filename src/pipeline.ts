@@ -31,7 +31,11 @@ import {
   type CargoMetadata
 } from './rust/cargo.js';
 import { writeArWrapper, writeLinkerWrapper } from './rust/linker-wrapper.js';
-import { writeProblemMatcher, RUSTC_MATCHER_OWNER } from './rust/problem-matcher.js';
+import {
+  rebaseRustcLocation,
+  writeProblemMatcher,
+  RUSTC_MATCHER_OWNER
+} from './rust/problem-matcher.js';
 import { COSMO_TARGETS, writeTargetSpecs } from './rust/target-spec.js';
 import {
   resolveRustToolchain,
@@ -280,9 +284,11 @@ async function buildWithCargo(
   const matcher = ctx.options.annotations ? await writeProblemMatcher(ctx.workDir) : undefined;
   if (matcher) host.info(`::add-matcher::${matcher}`);
   try {
-    // every line goes to the log as it comes (the runner's problem matcher reads it there)
+    // every line goes to the log as it comes (the runner's problem matcher reads it there),
+    // with rustc's locations made relative to the checkout so annotations land on the file
+    const root = ctx.metadata.workspace_root;
     const { exitCode: code } = await run(ctx.toolchain.cargo, args, env, undefined, line =>
-      host.info(line)
+      host.info(matcher ? rebaseRustcLocation(line, root, process.cwd()) : line)
     );
     if (code !== 0) {
       throw new ActionError(

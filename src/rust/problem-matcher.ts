@@ -26,3 +26,23 @@ export async function writeProblemMatcher(dir: string): Promise<string> {
   await writeFile(file, JSON.stringify(RUSTC_PROBLEM_MATCHER, null, 2));
   return file;
 }
+
+const LOCATION_LINE = /^(\s*-->\s+)(.+?)(:\d+:\d+)$/;
+
+/**
+ * rustc prints locations relative to the cargo workspace root, but annotations need paths
+ * relative to the checkout (the job's working directory). For a crate in a subdirectory,
+ * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. Lines that are not
+ * locations, absolute paths and paths outside the checkout are left alone.
+ */
+export function rebaseRustcLocation(
+  line: string,
+  workspaceRoot: string,
+  checkoutRoot: string
+): string {
+  const match = LOCATION_LINE.exec(line);
+  if (!match || path.isAbsolute(match[2])) return line;
+  const relative = path.relative(checkoutRoot, path.resolve(workspaceRoot, match[2]));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return line;
+  return `${match[1]}${relative.split(path.sep).join('/')}${match[3]}`;
+}

@@ -336,7 +336,11 @@ describe('mode: build failures leave one clear error and nothing behind', () => 
       expect(
         lines
           .slice(at + 1, at + 3)
-          .some(line => new RegExp(second.regexp).test(line) && line.includes('src/main.rs:4'))
+          .some(
+            line =>
+              new RegExp(second.regexp).test(line) &&
+              line.includes('test/fixtures/crates/broken/src/main.rs:4')
+          )
       ).toBe(true);
       expect(result.stdout).toMatch(/::remove-matcher owner=ape-action-rustc::/);
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { renderSha256Sums } from '../../src/ape/checksums.js';
 import { buildCacheKey, buildCachePaths } from '../../src/cache/build-cache.js';
 import { formatSize, renderBuildSummary } from '../../src/report/summary.js';
-import { RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
+import { rebaseRustcLocation, RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
 
 describe('renderSha256Sums', () => {
   it('writes sha256sum -c lines sorted by name', () => {
@@ -106,5 +106,25 @@ describe('rustc problem matcher', () => {
       '20'
     ]);
     expect(new RegExp(message.regexp).test('   Compiling hello v0.1.0')).toBe(false);
+  });
+});
+
+describe('rebaseRustcLocation', () => {
+  it('makes a location relative to the checkout when the crate is in a subdirectory', () => {
+    expect(rebaseRustcLocation('  --> src/main.rs:4:20', '/repo/crates/cli', '/repo')).toBe(
+      '  --> crates/cli/src/main.rs:4:20'
+    );
+  });
+  it('leaves other lines, absolute paths and paths outside the checkout alone', () => {
+    expect(rebaseRustcLocation('error[E0425]: x', '/repo/c', '/repo')).toBe('error[E0425]: x');
+    expect(rebaseRustcLocation(' --> /usr/lib/rustlib/src/x.rs:1:2', '/repo/c', '/repo')).toBe(
+      ' --> /usr/lib/rustlib/src/x.rs:1:2'
+    );
+    expect(rebaseRustcLocation(' --> src/main.rs:1:2', '/elsewhere/c', '/repo')).toBe(
+      ' --> src/main.rs:1:2'
+    );
+    expect(rebaseRustcLocation(' --> src/main.rs:1:2', '/repo', '/repo')).toBe(
+      ' --> src/main.rs:1:2'
+    );
   });
 });
