@@ -9,7 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeStandinCosmocc, requireTools } from '../test/helpers/standin-cosmocc.mjs';
+import { requireTools } from '../test/helpers/kit.mjs';
+import { makeStandinCosmocc } from '../test/helpers/standin-cosmocc.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const WORK = path.join(ROOT, '.bench');

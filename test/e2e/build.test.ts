@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from 'node:path';
 import { RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
 import { makeRunnerDir, REPO_ROOT, runAsRunner, type RunnerResult } from '../helpers/runner.js';
-import { KIT_HINT, makeStandinCosmocc, requireTools } from '../helpers/standin-cosmocc.mjs';
+import { KIT_HINT, requireTools } from '../helpers/kit.mjs';
+import { makeStandinCosmocc } from '../helpers/standin-cosmocc.mjs';
 
 const DEBIAN_STD_VENDOR = '/usr/lib/rustlib/src/rust/library/vendor';
 const CRATES = path.join(REPO_ROOT, 'test', 'fixtures', 'crates');

@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KIT_HINT } from './kit.mjs';
 
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
@@ -291,7 +292,7 @@ export async function compileStaticHello(dir: string, arch: FixtureArch): Promis
       reject(
         new Error(
           missing
-            ? `${compiler} is not installed: run scripts/install-test-kit.sh (the offline test kit)`
+            ? `${compiler} is not installed: ${KIT_HINT}`
             : `${compiler} ${args.join(' ')} failed: ${stderr}`
         )
       );

@@ -9,6 +9,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { KIT_HINT } from './kit.mjs';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,7 @@ export async function makeCosmoccZip(options: CosmoccZipOptions = {}): Promise<C
   } catch (err) {
     await rm(work, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('The zip command is missing: run scripts/install-test-kit.sh');
+      throw new Error(`The zip command is missing: ${KIT_HINT}`);
     }
     throw err;
   }

@@ -11,38 +11,17 @@
  *   (test/helpers/standin-apelink.mjs).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireTools } from './kit.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-export const KIT_HINT = 'run `bash scripts/install-test-kit.sh` (installs the offline test kit)';
 
 const COMPILERS = {
   x86_64: { cc: 'gcc', cxx: 'g++' },
   aarch64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++' }
 };
-
-/**
- * Fails (never skips) when a kit tool is missing, naming the fix.
- * @param {string[]} tools
- */
-export function requireTools(tools) {
-  const missing = tools.filter(tool => !onPath(tool));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: ${KIT_HINT}`);
-}
-
-/** @param {string} tool */
-export function onPath(tool) {
-  if (tool.includes('/')) return existsSync(tool);
-  try {
-    execFileSync('sh', ['-c', 'command -v "$1"', 'sh', tool], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * cosmocross's contract, as a POSIX sh driver around a host compiler.

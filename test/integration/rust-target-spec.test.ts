@@ -5,6 +5,7 @@
  * found under $RUSTUP_HOME or ~/.rustup).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { KIT_HINT } from '../helpers/kit.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,7 +26,6 @@ import { defaultRustupHome, inspectRustc, type RustToolchain } from '../../src/r
 import { validateTargetSpec } from '../../src/rust/validate-spec.js';
 
 const DEBIAN_RUSTC = '/usr/bin/rustc';
-const KIT_HINT = 'run scripts/install-test-kit.sh to install the offline test kit';
 
 /** Real rustc binaries (never rustup proxies), one per distinct version. */
 function findRustcs(): string[] {

@@ -4,6 +4,7 @@
  * `rustup` script that behaves like rustup's CLI and records how it was called.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { KIT_HINT } from '../helpers/kit.mjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +15,6 @@ import { MemoryHost } from '../../src/host.js';
 import { shellQuote } from '../../src/rust/linker-wrapper.js';
 import { resolveRustToolchain, rustupInstallArgs } from '../../src/rust/toolchain.js';
 
-const KIT_HINT = 'run scripts/install-test-kit.sh to install the offline test kit';
 const NIGHTLY_VV = `rustc 1.97.0-nightly (e50aa6fba 2026-05-19)
 binary: rustc
 commit-hash: e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a

@@ -7,9 +7,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireTool } from '../helpers/kit.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../../workflows/ape-smoke.sh', import.meta.url));
-const KIT_HINT = 'run scripts/install-test-kit.sh (or apt-get install it) and retry';
 
 // Prints a greeting on stdout, a line on stderr and a CRLF-terminated line, echoes its
 // arguments, sleeps argv[2] seconds, then exits with argv[1].
@@ -64,14 +64,6 @@ function parseResultLine(stdout: string): ResultLine {
   if (!match) throw new Error(`not a result line: ${lines[0]}`);
   const [, platform, result, exit, seconds, reason, launch] = match;
   return { platform, result, exit, seconds, reason, launch };
-}
-
-function requireTool(name: string): string {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(`${name} is missing: ${KIT_HINT}`);
-  }
 }
 
 let dir: string;

@@ -24,10 +24,10 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { decodePrintfString, findPrintfElfHeaders, inspectApe } from '../../src/ape/inspect.js';
 import { compileStaticHello } from '../helpers/ape-fixtures.js';
+import { requireTools } from '../helpers/kit.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const STANDIN_SOURCE = path.join(HERE, '..', 'helpers', 'standin-apelink.mjs');
-const KIT_HINT = 'run scripts/install-test-kit.sh (installs the offline test kit)';
 
 let dir: string;
 let apelink: string;
@@ -35,15 +35,6 @@ let log: string;
 const loader = { x86_64: '', aarch64: '' };
 let m1: string;
 const hello = { x86_64: '', aarch64: '' };
-
-function onPath(tool: string): boolean {
-  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status === 0;
-}
-
-function requireKit(tools: string[]): void {
-  const missing = tools.filter(tool => !onPath(tool));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: ${KIT_HINT}`);
-}
 
 function runApelink(args: string[], env: Record<string, string> = {}) {
   return spawnSync(apelink, args, {
@@ -80,7 +71,7 @@ function loggedCalls(): string[][] {
 }
 
 beforeAll(async () => {
-  requireKit(['qemu-aarch64-static', 'unzip', 'gcc', 'aarch64-linux-gnu-gcc']);
+  requireTools(['qemu-aarch64-static', 'unzip', 'gcc', 'aarch64-linux-gnu-gcc']);
   dir = await mkdtemp(path.join(tmpdir(), 'standin-apelink-'));
   const bin = path.join(dir, 'cosmocc', 'bin');
   mkdirSync(bin, { recursive: true });
