@@ -14,14 +14,7 @@ import { ActionError } from '../../src/errors.js';
 import { MemoryHost } from '../../src/host.js';
 import { shellQuote } from '../../src/rust/linker-wrapper.js';
 import { resolveRustToolchain, rustupInstallArgs } from '../../src/rust/toolchain.js';
-
-const NIGHTLY_VV = `rustc 1.97.0-nightly (e50aa6fba 2026-05-19)
-binary: rustc
-commit-hash: e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a
-commit-date: 2026-05-19
-host: x86_64-unknown-linux-gnu
-release: 1.97.0-nightly
-LLVM version: 22.1.4`;
+import { RUSTUP_NIGHTLY } from '../fixtures/rustc-verbose.js';
 
 let savedPath: string | undefined;
 let savedAutoInstall: string | undefined;
@@ -117,7 +110,7 @@ describe('preinstalled, stand-in compilers', () => {
     await mkdir(sysroot, { recursive: true });
     await writeScript(
       path.join(bin, 'rustc'),
-      `#!/bin/sh\ncase "$*" in\n  -vV) cat <<'EOF'\n${NIGHTLY_VV}\nEOF\n  ;;\n  '--print sysroot') printf '%s\\n' ${shellQuote(sysroot)} ;;\n  *) exit 3 ;;\nesac\n`
+      `#!/bin/sh\ncase "$*" in\n  -vV) cat <<'EOF'\n${RUSTUP_NIGHTLY.trimEnd()}\nEOF\n  ;;\n  '--print sysroot') printf '%s\\n' ${shellQuote(sysroot)} ;;\n  *) exit 3 ;;\nesac\n`
     );
     await writeScript(path.join(bin, 'cargo'), '#!/bin/sh\nexit 3\n');
     process.env.PATH = `${bin}:/usr/bin:/bin`;
@@ -150,7 +143,7 @@ describe('rustup, with a stand-in rustup', () => {
     const tcBin = path.join(state, 'toolchains', toolchain, 'bin');
     await writeScript(
       path.join(tcBin, 'rustc'),
-      `#!/bin/sh\ncase "$*" in\n  -vV) cat <<'EOF'\n${NIGHTLY_VV}\nEOF\n  ;;\n  '--print sysroot') cd "$(dirname "$0")/.." && pwd ;;\n  *) exit 3 ;;\nesac\n`
+      `#!/bin/sh\ncase "$*" in\n  -vV) cat <<'EOF'\n${RUSTUP_NIGHTLY.trimEnd()}\nEOF\n  ;;\n  '--print sysroot') cd "$(dirname "$0")/.." && pwd ;;\n  *) exit 3 ;;\nesac\n`
     );
     await writeScript(path.join(tcBin, 'cargo'), '#!/bin/sh\nexit 3\n');
     await writeScript(

@@ -14,32 +14,7 @@ import {
   toolchainEnv,
   summarizeRustupFailure
 } from '../../src/rust/toolchain.js';
-
-/** `rustc -vV` as printed by the three compilers this project is checked against. */
-const RUSTUP_STABLE = `rustc 1.95.0 (59807616e 2026-04-14)
-binary: rustc
-commit-hash: 59807616e1fa2540724bfbac14d7976d7e4a3860
-commit-date: 2026-04-14
-host: x86_64-unknown-linux-gnu
-release: 1.95.0
-LLVM version: 22.1.2
-`;
-const RUSTUP_NIGHTLY = `rustc 1.97.0-nightly (e50aa6fba 2026-05-19)
-binary: rustc
-commit-hash: e50aa6fba4e63ab34c72bf9acfd2c307c1155d1a
-commit-date: 2026-05-19
-host: x86_64-unknown-linux-gnu
-release: 1.97.0-nightly
-LLVM version: 22.1.4
-`;
-const DEBIAN = `rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)
-binary: rustc
-commit-hash: ac68faa20c58cbccd01ee7208bf3b6e93a7d7f96
-commit-date: 2026-05-25
-host: x86_64-unknown-linux-gnu
-release: 1.96.0
-LLVM version: 22.1.8
-`;
+import { DEBIAN, RUSTUP_NIGHTLY, RUSTUP_STABLE } from '../fixtures/rustc-verbose.js';
 
 describe('parseRustcVerbose', () => {
   it.each([
