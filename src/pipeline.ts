@@ -221,13 +221,7 @@ async function prepareTargets(
   for (const arch of ctx.config.arches) {
     linkers[arch] = await writeLinkerWrapper(ctx.workDir, arch, cosmocc.bin);
   }
-  return writeTargetSpecs(
-    ctx.toolchain,
-    ctx.config.arches,
-    ctx.workDir,
-    linkers as Record<Arch, string>,
-    ctx.options.host
-  );
+  return writeTargetSpecs(ctx.toolchain, ctx.config.arches, ctx.workDir, linkers, ctx.options.host);
 }
 
 async function restoreCargoCache(
