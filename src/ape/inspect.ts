@@ -9,7 +9,10 @@
  *   shell `printf '...'` statements of plain ASCII and octal escapes (never `\n`-style escapes)
  *   within the first 8192 bytes, one per CPU, told apart by e_machine; the x86-64 Mach-O header is
  *   found through a `dd ... bs=N skip=N count=N` statement of the prolog.
- * - ape/loader.c: the loader scans exactly those bytes for `printf '` and decodes 1-3 digit octal.
+ * - ape/loader.c: the loader scans exactly those bytes for `printf '` and decodes 1-3 digit octal,
+ *   storing the value into a byte, i.e. keeping its low 8 bits (as printf(1) in dash and bash does).
+ *   Real files need that: apelink fills e_phoff in with FixupWordAsPrintf, whose first octal digit
+ *   also takes bit 8 of the value, so e.g. an e_phoff of 0x2148 is spelled `\510\041`.
  * - tool/build/apelink.c: the MZ stub keeps e_lfanew at 0x3c (FinishGeneratingDosHeader) and it
  *   stays 0 when no x86-64 input carries a PE header; the printf'd Elf64_Ehdr gets a file offset
  *   as e_phoff (SecondPass); without Windows and bare metal in the support vector the magic is
@@ -212,7 +215,8 @@ export function findPrintfElfHeaders(bytes: Buffer): PrintfScan {
 
 /**
  * Decodes the body of a single-quoted printf format as the spec allows it: printable ASCII as
- * itself and `\` followed by 1-3 octal digits. Anything else (a `\n`, a raw control byte, no
+ * itself and `\` followed by 1-3 octal digits, of which only the low 8 bits count (escapes up to
+ * `\777` occur in real files; see the facts above). Anything else (a `\n`, a raw control byte, no
  * closing quote) is reported, since loaders would decode a different header than intended.
  */
 export function decodePrintfString(
@@ -233,8 +237,8 @@ export function decodePrintfString(
           error: `unsupported escape \\ followed by ${shown} (only octal escapes are allowed)`
         };
       }
-      if (value > 255) return { error: `octal escape \\${value.toString(8)} is above \\377` };
-      out.push(value);
+      // What the loader's `char` store and printf(1) do: `\510` is 0x48.
+      out.push(value & 0xff);
       i = next;
       continue;
     }

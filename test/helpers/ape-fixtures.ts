@@ -79,9 +79,39 @@ export function printfEscape(bytes: Buffer): string {
   return out;
 }
 
+/**
+ * Encodes `value` the way apelink's FixupWordAsPrintf patches it into a placeholder of `slots`
+ * `\000` escapes: one 3-digit escape per byte, as many bytes as the value needs, the rest of the
+ * placeholder left as `\000`. The first digit is taken from bits 6-8 of the not yet shifted
+ * value, so it is 4-7 (an escape above `\377`) whenever the next byte up is odd: `\510` for
+ * 0x148's low byte. Shells and the APE loader keep the low 8 bits, so the file still works.
+ */
+export function printfFixup(value: bigint, slots: number): string {
+  const escapes: string[] = [];
+  let rest = value;
+  do {
+    escapes.push(`\\${(rest & 0o777n).toString(8).padStart(3, '0')}`);
+    rest >>= 8n;
+  } while (rest > 0n);
+  if (escapes.length > slots) throw new Error(`${value} does not fit ${slots} printf slots`);
+  return escapes.join('') + '\\000'.repeat(slots - escapes.length);
+}
+
+/**
+ * The statement apelink writes for an Elf64 header: the magic spelled `\177ELF`, every field as
+ * EncodeWordAsPrintf spells it, except e_phoff and e_phnum, which apelink fills in later through
+ * FixupWordAsPrintf over the placeholders `\000\000\000\000\0\0\0\0` and `\000\000`.
+ */
 export function printfStatement(header: Buffer): string {
-  // apelink spells the magic as \177ELF; keep that form so the scanner sees what it will see.
-  return `printf '\\177ELF${printfEscape(header.subarray(4))}' >&7\n`;
+  const phoff = printfFixup(header.readBigUInt64LE(32), 4) + '\\0'.repeat(4);
+  const phnum = printfFixup(BigInt(header.readUInt16LE(56)), 2);
+  const body =
+    printfEscape(header.subarray(4, 32)) +
+    phoff +
+    printfEscape(header.subarray(40, 56)) +
+    phnum +
+    printfEscape(header.subarray(58));
+  return `printf '\\177ELF${body}' >&7\n`;
 }
 
 export type FixtureMagic = "MZqFpD='" | "jartsr='" | 'jartsr=\n' | "APEDBG='";
@@ -192,6 +222,12 @@ export interface ApeFixtureOptions {
   zip?: boolean;
   /** Rewrites each printf statement before it is placed (to break it). */
   editPrintf?: (statement: string) => string;
+  /**
+   * File offset of the program header table the printf headers point at (default 8192, right
+   * after the prolog). An offset whose second byte is odd makes apelink's e_phoff escapes go
+   * above `\377` (see printfFixup); the file grows to hold a table placed past its end.
+   */
+  phoff?: number;
 }
 
 /** Where buildApe put things. */
@@ -209,6 +245,20 @@ const PHDRS_AT = PROLOG_SIZE;
 const PE_AT = PROLOG_SIZE + 0x100;
 const MACHO_AT = PROLOG_SIZE + 0x200;
 const RAW_AT = PROLOG_SIZE + 0x1000;
+const PHDRS_SIZE = 56;
+
+/** A fixture that placed two things on the same bytes would test nothing: refuse it. */
+function checkPhdrsPlacement(phoff: number, rawCount: number): void {
+  const taken: Array<[number, number]> = [
+    [PE_AT, 24],
+    [MACHO_AT, 32],
+    [RAW_AT, 0x1000 * rawCount]
+  ];
+  const clash = taken.some(([at, size]) => phoff < at + size && at < phoff + PHDRS_SIZE);
+  if (phoff < PROLOG_SIZE || clash) {
+    throw new Error(`fixture phoff ${phoff} overlaps the prolog or another header`);
+  }
+}
 
 /**
  * An APE-shaped file: stub and shell prolog padded to 8192 bytes, then a program header table for
@@ -219,13 +269,16 @@ export function buildApe(opts: ApeFixtureOptions = {}): {
   layout: ApeFixtureLayout;
 } {
   const magic = opts.magic ?? "MZqFpD='";
-  const layout: ApeFixtureLayout = { printf: [], phdrs: PHDRS_AT, raw: {} };
+  const phoff = opts.phoff ?? PHDRS_AT;
+  const rawCount = opts.rawArches?.length ?? 0;
+  checkPhdrsPlacement(phoff, rawCount);
+  const layout: ApeFixtureLayout = { printf: [], phdrs: phoff, raw: {} };
   const withPe = opts.pe ?? magic === "MZqFpD='";
   const lfanew = opts.lfanew ?? (withPe ? PE_AT : 0);
   const stub = mzStub(magic, lfanew);
   let script = '\nfixture123456\n#\'"\n\no=$0\n';
   for (const arch of opts.printfArches ?? []) {
-    const header = elfHeader({ machine: MACHINE_OF[arch], phoff: PHDRS_AT });
+    const header = elfHeader({ machine: MACHINE_OF[arch], phoff });
     const statement = (opts.editPrintf ?? (s => s))(printfStatement(header));
     script += 'exec 7<> "$o" || exit 121\n';
     layout.printf.push(stub.length + Buffer.byteLength(script, 'latin1'));
@@ -238,10 +291,10 @@ export function buildApe(opts: ApeFixtureOptions = {}): {
     }
   }
   script += 'exit 127\n';
-  const file = Buffer.alloc(RAW_AT + 0x1000 * (opts.rawArches?.length ?? 0));
+  const file = Buffer.alloc(Math.max(RAW_AT + 0x1000 * rawCount, phoff + PHDRS_SIZE));
   stub.copy(file, 0);
   file.write(script, stub.length, 'latin1');
-  programHeaders(1).copy(file, PHDRS_AT);
+  programHeaders(1).copy(file, phoff);
   if (withPe && opts.lfanew === undefined) {
     peHeader().copy(file, PE_AT);
     layout.pe = PE_AT;

@@ -5,7 +5,7 @@
  * only) because it is copied there.
  *
  * It enforces apelink's calling contract, so a wrong call from the action fails the test:
- * - getopt(3) over `hvgsGBo:l:k:S:M:V:` exactly as cosmo's getopt does it (clustered flags,
+ * - getopt(3) over 4.0.2's `hvgsGBo:l:S:M:V:` exactly as cosmo's getopt does it (clustered flags,
  *   attached arguments, `--`, options end at the first operand; "illegal option -- x" and
  *   "option requires an argument -- x" then usage, exit 1);
  * - -o is required, at least one input is required; -V takes numbers or OS names;
@@ -19,7 +19,8 @@
  * Its output is APE-shaped the way apelink lays it out: `MZqFpD='` (or `jartsr='` without
  * Windows, `APEDBG='` with -B), the MZ stub with e_lfanew at 0x3c pointing at a PE header when
  * there is an x86_64 input, one `printf '\177ELF...'` header per CPU in the first 8192 bytes
- * whose e_phoff points at that CPU's relocated program headers, an x86_64 Mach-O header located
+ * whose e_phoff points at that CPU's relocated program headers (spelled as apelink spells it, with
+ * the octal escapes above `\377` its e_phoff fixup writes), an x86_64 Mach-O header located
  * by a `dd` statement while macOS is supported, the gzipped -M source, and a ZIP at the end.
  * Unlike the real file it cannot start on macOS, Windows or through an APE loader: its shell
  * prolog is a launcher that extracts the payload for `uname -m` (or $APE_STANDIN_ARCH) to a temp
@@ -35,7 +36,8 @@ import path from 'node:path';
 import process from 'node:process';
 import zlib from 'node:zlib';
 
-const OPTSTRING = 'hvgsGBo:l:k:S:M:V:';
+/** tool/build/apelink.c at 4.0.2: no `-k` (newer trees add it; 4.0.2 refuses it). */
+const OPTSTRING = 'hvgsGBo:l:S:M:V:';
 const USAGE = `USAGE
 
   apelink [FLAGS] -o OUTPUT INPUT...   (ape-action's test stand-in)
@@ -46,7 +48,7 @@ FLAGS
   -l LOADER         embed ape-x86_64.elf / ape-aarch64.elf (one per input cpu)
   -M ape-m1.c       embed the Apple Silicon loader source (needs an aarch64 input)
   -V VECTOR         support vector: number or names (linux, windows, xnu, bsd, ...)
-  -s -g -G -B -k KERNEL -S CODE   accepted as by apelink
+  -s -g -G -B -S CODE   accepted as by apelink
 `;
 
 const HOST = { linux: 1, metal: 2, windows: 4, xnu: 8, openbsd: 16, freebsd: 32, netbsd: 64 };
@@ -172,9 +174,6 @@ function parseArgs(args) {
         break;
       case 'l':
         call.loaders.push({ path: value, kernel: call.kernel });
-        break;
-      case 'k':
-        call.kernel = value;
         break;
       case 'M':
         call.m1 = { path: value, text: loadSourceCode(value) };
@@ -320,10 +319,18 @@ function alignUp(n, to) {
   return Math.ceil(n / to) * to;
 }
 
-/** apelink.c EncodeWordAsPrintf: printable non-digits as themselves, the rest as octal. */
-function printfEscape(bytes) {
+/**
+ * apelink.c EncodeWordAsPrintf: the low `count` bytes of `value`, printable ASCII other than
+ * digits, `\` and `%` as themselves, the rest as the shortest octal escape (safe because a digit
+ * never follows an escape literally). Unlike apelink it also escapes `'`: apelink would write a
+ * 0x27 byte of e_entry literally and so end the shell string early; the stand-in's output must
+ * stay readable whatever addresses the test kit's linkers pick.
+ */
+function encodeWordAsPrintf(value, count) {
   let out = '';
-  for (const c of bytes) {
+  let rest = BigInt(value);
+  for (let k = 0; k < count; k += 1, rest >>= 8n) {
+    const c = Number(rest & 0xffn);
     const ch = String.fromCharCode(c);
     const literal = c >= 0x20 && c < 0x7f && !/[0-9\\%']/.test(ch);
     out += literal ? ch : `\\${c.toString(8)}`;
@@ -331,16 +338,46 @@ function printfEscape(bytes) {
   return out;
 }
 
-/** The payload's ELF header as the loader should see it: program headers moved to `phoff`. */
+/**
+ * apelink.c FixupWordAsPrintf over a placeholder of `slots` `\000` escapes: one 3-digit escape
+ * per byte, as many as the value needs. Its first digit is bits 6-8 of the not yet shifted value,
+ * so whenever the next byte up is odd the escape goes above `\377` (0x2148 is `\510\041`);
+ * the loader and printf(1) keep the low 8 bits, and APE readers must cope with it.
+ */
+function fixupWordAsPrintf(value, slots) {
+  const escapes = [];
+  let rest = BigInt(value);
+  do {
+    escapes.push(`\\${(rest & 0o777n).toString(8).padStart(3, '0')}`);
+    rest >>= 8n;
+  } while (rest > 0n);
+  if (escapes.length > slots) die('apelink', `${value} does not fit its printf placeholder`);
+  return escapes.join('') + '\\000'.repeat(slots - escapes.length);
+}
+
+/** apelink.c PickElfOsAbi: the one OS's ABI when only one is supported, else FreeBSD's. */
+function pickElfOsAbi(vector) {
+  const only = { [HOST.linux]: 3, [HOST.netbsd]: 2, [HOST.openbsd]: 12 };
+  return only[vector] ?? 9;
+}
+
+/**
+ * The statement apelink's prolog writes for one input (tool/build/apelink.c, the ELF part of the
+ * shell script plus SecondPass's fixups), spelled byte for byte the same way: fixed escapes for
+ * the constant fields, EncodeWordAsPrintf for os/abi, e_machine and e_entry, FixupWordAsPrintf for
+ * e_phoff and e_phnum. e_phoff points at the input's relocated program headers.
+ */
 function printfElfHeader(input, phoff, vector) {
-  const header = Buffer.from(input.bytes.subarray(0, 64));
-  header[7] = vector === HOST.linux ? 3 : 9; // apelink.c PickElfOsAbi: FreeBSD unless Linux only
-  header.writeBigUInt64LE(BigInt(phoff), 32);
-  header.writeBigUInt64LE(0n, 40); // no section headers
-  header.writeUInt16LE(0, 58);
-  header.writeUInt16LE(0, 60);
-  header.writeUInt16LE(0, 62);
-  return `printf '${printfEscape(header)}' >&7\n`;
+  const ident = `\\177ELF\\2\\1\\1${encodeWordAsPrintf(pickElfOsAbi(vector), 1)}\\0\\0\\0\\0\\0\\0\\0\\0`;
+  const machine = encodeWordAsPrintf(input.bytes.readUInt16LE(18), 1);
+  const entry = encodeWordAsPrintf(input.bytes.readBigUInt64LE(24), 8);
+  const phnum = input.phdrs.length / 56;
+  const text =
+    `${ident}\\2\\0${machine}\\0\\1\\0\\0\\0${entry}` +
+    `${fixupWordAsPrintf(phoff, 4)}\\0\\0\\0\\0` + // e_phoff
+    '\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\\100\\0\\70\\0' + // e_shoff, e_flags, e_ehsize, e_phentsize
+    `${fixupWordAsPrintf(phnum, 2)}\\0\\0\\0\\0\\0\\0`; // e_phnum, e_sh*
+  return `printf '${text}' >&7\n`;
 }
 
 function relocatedPhdrs(input, payloadOffset) {
@@ -370,14 +407,28 @@ function machoHeader() {
   return macho;
 }
 
+/**
+ * Where a program header table may start: 8-aligned (as apelink's SecondPass aligns it) and with
+ * bit 8 set. Real apelink puts the tables wherever its prolog text happens to end, so about half
+ * of real e_phoff values have an odd second byte, which FixupWordAsPrintf spells with an escape
+ * above `\377`; every real fat APE seen has one. The stand-in's text is padded to a fixed size, so
+ * it picks such offsets on purpose, and every file it writes exercises that spelling.
+ */
+function phdrsTableStart(at) {
+  const aligned = alignUp(at, 8);
+  return aligned & 0x100 ? aligned : Math.floor(aligned / 0x200) * 0x200 + 0x100;
+}
+
 /** Binary headers after the prolog text, then each payload at a PAYLOAD_ALIGN boundary. */
 function planLayout(call, inputs, magic) {
   let at = PROLOG_TEXT_SIZE;
   const phdrsAt = [];
   for (const input of inputs) {
+    at = phdrsTableStart(at);
     phdrsAt.push(at);
-    at = alignUp(at + input.phdrs.length, 8);
+    at += input.phdrs.length;
   }
+  at = alignUp(at, 8);
   const hasX86 = inputs.some(i => i.arch === 'x86_64');
   const machoAt = hasX86 && call.vector & HOST.xnu ? at : undefined;
   if (machoAt !== undefined) at += 32;

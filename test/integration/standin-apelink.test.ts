@@ -63,6 +63,13 @@ function fatArgs(output: string): string[] {
   ];
 }
 
+/** The `printf '...'` statement at `offset`, without its `>&7` redirection. */
+function printfStatementAt(bytes: Buffer, offset: number): string {
+  const end = bytes.indexOf("' >&7\n", offset, 'latin1');
+  if (end < 0) throw new Error(`no end of the printf statement at ${offset}`);
+  return bytes.toString('latin1', offset, end + 1);
+}
+
 function loggedCalls(): string[][] {
   return readFileSync(log, 'utf8')
     .split('\n')
@@ -133,7 +140,9 @@ describe('fusing real x86_64 and aarch64 executables', () => {
   });
 
   it("has printf ELF headers a real APE loader could follow to each payload's segments", () => {
-    for (const [i, sighting] of findPrintfElfHeaders(bytes).headers.entries()) {
+    const sightings = findPrintfElfHeaders(bytes).headers;
+    expect(sightings).toHaveLength(2);
+    for (const [i, sighting] of sightings.entries()) {
       const input = readFileSync([hello.x86_64, hello.aarch64][i]);
       const decoded = decodePrintfString(bytes, sighting.offset + "printf '".length);
       if (!('bytes' in decoded)) throw new Error(decoded.error);
@@ -155,6 +164,21 @@ describe('fusing real x86_64 and aarch64 executables', () => {
         // file offset congruent with p_vaddr modulo the page size, as ELF loaders need
         expect((BigInt(at) - bytes.readBigUInt64LE(fused + 16)) % 4096n).toBe(0n);
       }
+    }
+  });
+
+  it("spells e_phoff as apelink's fixup does: an escape above \\377 that sh's printf reads", () => {
+    const sightings = findPrintfElfHeaders(bytes).headers;
+    expect(sightings.map(h => h.machine)).toEqual(['x86_64', 'aarch64']);
+    for (const { offset } of sightings) {
+      const statement = printfStatementAt(bytes, offset);
+      // one 3-digit escape whose first digit is 4-7: FixupWordAsPrintf's bit 8 (the next byte's)
+      expect(statement).toMatch(/\\[4-7][0-7]{2}/);
+      const decoded = decodePrintfString(bytes, offset + "printf '".length);
+      if (!('bytes' in decoded)) throw new Error(decoded.error);
+      const printed = spawnSync('sh', ['-c', statement], { env: { PATH: process.env.PATH } });
+      expect(printed.status).toBe(0);
+      expect(printed.stdout.equals(decoded.bytes)).toBe(true);
     }
   });
 
@@ -260,6 +284,10 @@ describe('calls real apelink rejects fail the same way, leaving no output', () =
 
   it('an unknown option', () => {
     expectRejected(['-x', ...fatArgs(out())], 'apelink: illegal option -- x');
+  });
+
+  it("-k, which 4.0.2's option string does not have (newer trees add it)", () => {
+    expectRejected(['-k', 'linux', ...fatArgs(out())], 'apelink: illegal option -- k');
   });
 
   it('an unknown option inside a cluster', () => {

@@ -162,6 +162,59 @@ describe('inspectApe on well-formed APE layouts', () => {
   });
 });
 
+/**
+ * Real apelink fills e_phoff in with FixupWordAsPrintf (tool/build/apelink.c at 4.0.2), whose
+ * first octal digit takes bit 8 of the value too: every real fat APE has escapes such as \510 in
+ * e_phoff. The expected spellings are written out here, independent of the fixture's encoder.
+ */
+describe('printf ELF headers whose e_phoff escapes go above \\377, as apelink writes them', () => {
+  const statementAt = (bytes: Buffer, at: number) => bytes.toString('latin1', at, at + 300);
+
+  it.each([
+    { arch: 'x86_64', phoff: 0x2148, spelled: '\\510\\041\\000\\000\\0\\0\\0\\0' },
+    { arch: 'aarch64', phoff: 0x2148, spelled: '\\510\\041\\000\\000\\0\\0\\0\\0' },
+    { arch: 'x86_64', phoff: 0x101d0, spelled: '\\720\\401\\001\\000\\0\\0\\0\\0' },
+    { arch: 'aarch64', phoff: 0x101d0, spelled: '\\720\\401\\001\\000\\0\\0\\0\\0' }
+  ] as const)(
+    'reads the $arch header whose e_phoff is spelled $spelled',
+    ({ arch, phoff, spelled }) => {
+      const { bytes, layout } = buildApe({ printfArches: [arch], phoff });
+      expect(statementAt(bytes, layout.printf[0])).toContain(spelled);
+      const report = inspectApe(bytes);
+      expect(report.reason).toBeUndefined();
+      expect(report.isApe).toBe(true);
+      expect(report.arches).toEqual([arch]);
+      const decoded = decodePrintfString(bytes, layout.printf[0] + "printf '".length);
+      if (!('bytes' in decoded)) throw new Error(decoded.error);
+      expect(decoded.bytes.readBigUInt64LE(32)).toBe(BigInt(phoff));
+    }
+  );
+
+  it('reads both arches of a fat MZqFpD file laid out that way', () => {
+    const { bytes, layout } = buildApe({
+      printfArches: ['x86_64', 'aarch64'],
+      phoff: 0x2148,
+      macho: {},
+      zip: true
+    });
+    for (const at of layout.printf) expect(statementAt(bytes, at)).toContain('\\510\\041');
+    const report = inspectApe(bytes);
+    expect(report.reason).toBeUndefined();
+    expect(report.elf).toEqual([
+      { machine: 'x86_64', where: 'printf', offset: layout.printf[0] },
+      { machine: 'aarch64', where: 'printf', offset: layout.printf[1] }
+    ]);
+  });
+
+  it('reads e_ident written with an escape above \\377 as its low 8 bits', () => {
+    const { bytes } = buildApe({
+      printfArches: ['x86_64'],
+      editPrintf: s => s.replace('\\177ELF\\2\\1', '\\177ELF\\402\\401')
+    });
+    expect(inspectApe(bytes)).toMatchObject({ isApe: true, arches: ['x86_64'] });
+  });
+});
+
 describe('inspectApe on files that are not (well-formed) APEs', () => {
   const notApe = (bytes: Buffer): string => {
     const report = inspectApe(bytes);
@@ -225,12 +278,12 @@ describe('inspectApe on files that are not (well-formed) APEs', () => {
     expect(notApe(bytes)).toMatch(/unsupported escape \\ followed by "n"/);
   });
 
-  it('a printf header with an octal escape above \\377', () => {
+  it('a printf header using a non-octal digit escape', () => {
     const { bytes } = buildApe({
-      printfArches: ['x86_64'],
-      editPrintf: s => s.replace('\\177ELF\\2', '\\177ELF\\777')
+      printfArches: ['aarch64'],
+      editPrintf: s => s.replace('\\177ELF\\2', '\\177ELF\\9')
     });
-    expect(notApe(bytes)).toMatch(/octal escape \\777 is above \\377/);
+    expect(notApe(bytes)).toMatch(/unsupported escape \\ followed by "9"/);
   });
 
   it('a printf header without its closing quote', () => {
@@ -299,6 +352,22 @@ describe('decodePrintfString', () => {
   it('decodes 1-3 digit octal escapes and literal ASCII', () => {
     expect(decode('\\177ELF\\2\\0\\12>A\\0101')).toEqual({
       bytes: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 0, 10, 0x3e, 0x41, 0o10, 0x31])
+    });
+  });
+
+  it('keeps the low 8 bits of escapes above \\377, as the APE loader and printf(1) do', () => {
+    expect(decode('\\400\\510\\720\\460\\777')).toEqual({
+      bytes: Buffer.from([0x00, 0x48, 0xd0, 0x30, 0xff])
+    });
+  });
+
+  it('reads at most three octal digits, so \\5101 is H and then 1', () => {
+    expect(decode('\\5101\\0008')).toEqual({ bytes: Buffer.from([0x48, 0x31, 0, 0x38]) });
+  });
+
+  it('rejects a backslash before a non-octal character', () => {
+    expect(decode('AB\\8')).toEqual({
+      error: 'unsupported escape \\ followed by "8" (only octal escapes are allowed)'
     });
   });
 
