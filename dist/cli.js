@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5486:
+/***/ 7889:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -58,7 +58,7 @@ exports.ClientStreamingCall = ClientStreamingCall;
 
 /***/ }),
 
-/***/ 6337:
+/***/ 1409:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -151,7 +151,7 @@ exports.Deferred = Deferred;
 
 /***/ }),
 
-/***/ 1850:
+/***/ 6826:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -207,7 +207,7 @@ exports.DuplexStreamingCall = DuplexStreamingCall;
 
 /***/ }),
 
-/***/ 3652:
+/***/ 4420:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -216,50 +216,50 @@ var __webpack_unused_export__;
 // Note: we do not use `export * from ...` to help tree shakers,
 // webpack verbose output hints that this should be useful
 __webpack_unused_export__ = ({ value: true });
-var service_type_1 = __nccwpck_require__(2892);
+var service_type_1 = __nccwpck_require__(6892);
 Object.defineProperty(exports, "C0", ({ enumerable: true, get: function () { return service_type_1.ServiceType; } }));
-var reflection_info_1 = __nccwpck_require__(64);
+var reflection_info_1 = __nccwpck_require__(2496);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return reflection_info_1.readMethodOptions; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return reflection_info_1.readMethodOption; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return reflection_info_1.readServiceOption; } });
-var rpc_error_1 = __nccwpck_require__(1980);
+var rpc_error_1 = __nccwpck_require__(8636);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_error_1.RpcError; } });
-var rpc_options_1 = __nccwpck_require__(9360);
+var rpc_options_1 = __nccwpck_require__(8576);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_options_1.mergeRpcOptions; } });
-var rpc_output_stream_1 = __nccwpck_require__(2614);
+var rpc_output_stream_1 = __nccwpck_require__(2726);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_output_stream_1.RpcOutputStreamController; } });
-var test_transport_1 = __nccwpck_require__(3442);
+var test_transport_1 = __nccwpck_require__(9122);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return test_transport_1.TestTransport; } });
-var deferred_1 = __nccwpck_require__(6337);
+var deferred_1 = __nccwpck_require__(1409);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return deferred_1.Deferred; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return deferred_1.DeferredState; } });
-var duplex_streaming_call_1 = __nccwpck_require__(1850);
+var duplex_streaming_call_1 = __nccwpck_require__(6826);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return duplex_streaming_call_1.DuplexStreamingCall; } });
-var client_streaming_call_1 = __nccwpck_require__(5486);
+var client_streaming_call_1 = __nccwpck_require__(7889);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return client_streaming_call_1.ClientStreamingCall; } });
-var server_streaming_call_1 = __nccwpck_require__(7981);
+var server_streaming_call_1 = __nccwpck_require__(6173);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return server_streaming_call_1.ServerStreamingCall; } });
-var unary_call_1 = __nccwpck_require__(5416);
+var unary_call_1 = __nccwpck_require__(9288);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return unary_call_1.UnaryCall; } });
-var rpc_interceptor_1 = __nccwpck_require__(8129);
+var rpc_interceptor_1 = __nccwpck_require__(2849);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_interceptor_1.stackIntercept; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_interceptor_1.stackDuplexStreamingInterceptors; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_interceptor_1.stackClientStreamingInterceptors; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_interceptor_1.stackServerStreamingInterceptors; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return rpc_interceptor_1.stackUnaryInterceptors; } });
-var server_call_context_1 = __nccwpck_require__(7256);
+var server_call_context_1 = __nccwpck_require__(3352);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return server_call_context_1.ServerCallContextController; } });
 
 
 /***/ }),
 
-/***/ 64:
+/***/ 2496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readServiceOption = exports.readMethodOption = exports.readMethodOptions = exports.normalizeMethodInfo = void 0;
-const runtime_1 = __nccwpck_require__(8758);
+const runtime_1 = __nccwpck_require__(8886);
 /**
  * Turns PartialMethodInfo into MethodInfo.
  */
@@ -317,7 +317,7 @@ exports.readServiceOption = readServiceOption;
 
 /***/ }),
 
-/***/ 1980:
+/***/ 8636:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -360,13 +360,13 @@ exports.RpcError = RpcError;
 
 /***/ }),
 
-/***/ 8129:
+/***/ 2849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.stackDuplexStreamingInterceptors = exports.stackClientStreamingInterceptors = exports.stackServerStreamingInterceptors = exports.stackUnaryInterceptors = exports.stackIntercept = void 0;
-const runtime_1 = __nccwpck_require__(8758);
+const runtime_1 = __nccwpck_require__(8886);
 /**
  * Creates a "stack" of of all interceptors specified in the given `RpcOptions`.
  * Used by generated client implementations.
@@ -441,13 +441,13 @@ exports.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
 
 /***/ }),
 
-/***/ 9360:
+/***/ 8576:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.mergeRpcOptions = void 0;
-const runtime_1 = __nccwpck_require__(8758);
+const runtime_1 = __nccwpck_require__(8886);
 /**
  * Merges custom RPC options with defaults. Returns a new instance and keeps
  * the "defaults" and the "options" unmodified.
@@ -514,14 +514,14 @@ function copy(a, into) {
 
 /***/ }),
 
-/***/ 2614:
+/***/ 2726:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RpcOutputStreamController = void 0;
-const deferred_1 = __nccwpck_require__(6337);
-const runtime_1 = __nccwpck_require__(8758);
+const deferred_1 = __nccwpck_require__(1409);
+const runtime_1 = __nccwpck_require__(8886);
 /**
  * A `RpcOutputStream` that you control.
  */
@@ -691,7 +691,7 @@ exports.RpcOutputStreamController = RpcOutputStreamController;
 
 /***/ }),
 
-/***/ 7256:
+/***/ 3352:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -758,7 +758,7 @@ exports.ServerCallContextController = ServerCallContextController;
 
 /***/ }),
 
-/***/ 7981:
+/***/ 6173:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -815,13 +815,13 @@ exports.ServerStreamingCall = ServerStreamingCall;
 
 /***/ }),
 
-/***/ 2892:
+/***/ 6892:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServiceType = void 0;
-const reflection_info_1 = __nccwpck_require__(64);
+const reflection_info_1 = __nccwpck_require__(2496);
 class ServiceType {
     constructor(typeName, methods, options) {
         this.typeName = typeName;
@@ -834,7 +834,7 @@ exports.ServiceType = ServiceType;
 
 /***/ }),
 
-/***/ 3442:
+/***/ 9122:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -849,14 +849,14 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TestTransport = void 0;
-const rpc_error_1 = __nccwpck_require__(1980);
-const runtime_1 = __nccwpck_require__(8758);
-const rpc_output_stream_1 = __nccwpck_require__(2614);
-const rpc_options_1 = __nccwpck_require__(9360);
-const unary_call_1 = __nccwpck_require__(5416);
-const server_streaming_call_1 = __nccwpck_require__(7981);
-const client_streaming_call_1 = __nccwpck_require__(5486);
-const duplex_streaming_call_1 = __nccwpck_require__(1850);
+const rpc_error_1 = __nccwpck_require__(8636);
+const runtime_1 = __nccwpck_require__(8886);
+const rpc_output_stream_1 = __nccwpck_require__(2726);
+const rpc_options_1 = __nccwpck_require__(8576);
+const unary_call_1 = __nccwpck_require__(9288);
+const server_streaming_call_1 = __nccwpck_require__(6173);
+const client_streaming_call_1 = __nccwpck_require__(7889);
+const duplex_streaming_call_1 = __nccwpck_require__(6826);
 /**
  * Transport for testing.
  */
@@ -1162,7 +1162,7 @@ class TestInputStream {
 
 /***/ }),
 
-/***/ 5416:
+/***/ 9288:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -1218,7 +1218,7 @@ exports.UnaryCall = UnaryCall;
 
 /***/ }),
 
-/***/ 7194:
+/***/ 8602:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1268,7 +1268,7 @@ exports.assertFloat32 = assertFloat32;
 
 /***/ }),
 
-/***/ 4543:
+/***/ 6335:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1393,7 +1393,7 @@ exports.base64encode = base64encode;
 
 /***/ }),
 
-/***/ 6256:
+/***/ 4816:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1500,15 +1500,15 @@ var WireType;
 
 /***/ }),
 
-/***/ 9497:
+/***/ 2889:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BinaryReader = exports.binaryReadOptions = void 0;
-const binary_format_contract_1 = __nccwpck_require__(6256);
-const pb_long_1 = __nccwpck_require__(7625);
-const goog_varint_1 = __nccwpck_require__(5703);
+const binary_format_contract_1 = __nccwpck_require__(4816);
+const pb_long_1 = __nccwpck_require__(1753);
+const goog_varint_1 = __nccwpck_require__(3223);
 const defaultsRead = {
     readUnknownField: true,
     readerFactory: bytes => new BinaryReader(bytes),
@@ -1690,15 +1690,15 @@ exports.BinaryReader = BinaryReader;
 
 /***/ }),
 
-/***/ 69:
+/***/ 3957:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BinaryWriter = exports.binaryWriteOptions = void 0;
-const pb_long_1 = __nccwpck_require__(7625);
-const goog_varint_1 = __nccwpck_require__(5703);
-const assert_1 = __nccwpck_require__(7194);
+const pb_long_1 = __nccwpck_require__(1753);
+const goog_varint_1 = __nccwpck_require__(3223);
+const assert_1 = __nccwpck_require__(8602);
 const defaultsWrite = {
     writeUnknownFields: true,
     writerFactory: () => new BinaryWriter(),
@@ -1929,7 +1929,7 @@ exports.BinaryWriter = BinaryWriter;
 
 /***/ }),
 
-/***/ 4273:
+/***/ 257:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2023,7 +2023,7 @@ exports.listEnumNumbers = listEnumNumbers;
 
 /***/ }),
 
-/***/ 5703:
+/***/ 3223:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2304,7 +2304,7 @@ exports.varint32read = varint32read;
 
 /***/ }),
 
-/***/ 8758:
+/***/ 8886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2313,46 +2313,46 @@ exports.varint32read = varint32read;
 // webpack verbose output hints that this should be useful
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Convenience JSON typings and corresponding type guards
-var json_typings_1 = __nccwpck_require__(5743);
+var json_typings_1 = __nccwpck_require__(9999);
 Object.defineProperty(exports, "typeofJsonValue", ({ enumerable: true, get: function () { return json_typings_1.typeofJsonValue; } }));
 Object.defineProperty(exports, "isJsonObject", ({ enumerable: true, get: function () { return json_typings_1.isJsonObject; } }));
 // Base 64 encoding
-var base64_1 = __nccwpck_require__(4543);
+var base64_1 = __nccwpck_require__(6335);
 Object.defineProperty(exports, "base64decode", ({ enumerable: true, get: function () { return base64_1.base64decode; } }));
 Object.defineProperty(exports, "base64encode", ({ enumerable: true, get: function () { return base64_1.base64encode; } }));
 // UTF8 encoding
-var protobufjs_utf8_1 = __nccwpck_require__(3334);
+var protobufjs_utf8_1 = __nccwpck_require__(8950);
 Object.defineProperty(exports, "utf8read", ({ enumerable: true, get: function () { return protobufjs_utf8_1.utf8read; } }));
 // Binary format contracts, options for reading and writing, for example
-var binary_format_contract_1 = __nccwpck_require__(6256);
+var binary_format_contract_1 = __nccwpck_require__(4816);
 Object.defineProperty(exports, "WireType", ({ enumerable: true, get: function () { return binary_format_contract_1.WireType; } }));
 Object.defineProperty(exports, "mergeBinaryOptions", ({ enumerable: true, get: function () { return binary_format_contract_1.mergeBinaryOptions; } }));
 Object.defineProperty(exports, "UnknownFieldHandler", ({ enumerable: true, get: function () { return binary_format_contract_1.UnknownFieldHandler; } }));
 // Standard IBinaryReader implementation
-var binary_reader_1 = __nccwpck_require__(9497);
+var binary_reader_1 = __nccwpck_require__(2889);
 Object.defineProperty(exports, "BinaryReader", ({ enumerable: true, get: function () { return binary_reader_1.BinaryReader; } }));
 Object.defineProperty(exports, "binaryReadOptions", ({ enumerable: true, get: function () { return binary_reader_1.binaryReadOptions; } }));
 // Standard IBinaryWriter implementation
-var binary_writer_1 = __nccwpck_require__(69);
+var binary_writer_1 = __nccwpck_require__(3957);
 Object.defineProperty(exports, "BinaryWriter", ({ enumerable: true, get: function () { return binary_writer_1.BinaryWriter; } }));
 Object.defineProperty(exports, "binaryWriteOptions", ({ enumerable: true, get: function () { return binary_writer_1.binaryWriteOptions; } }));
 // Int64 and UInt64 implementations required for the binary format
-var pb_long_1 = __nccwpck_require__(7625);
+var pb_long_1 = __nccwpck_require__(1753);
 Object.defineProperty(exports, "PbLong", ({ enumerable: true, get: function () { return pb_long_1.PbLong; } }));
 Object.defineProperty(exports, "PbULong", ({ enumerable: true, get: function () { return pb_long_1.PbULong; } }));
 // JSON format contracts, options for reading and writing, for example
-var json_format_contract_1 = __nccwpck_require__(9031);
+var json_format_contract_1 = __nccwpck_require__(9367);
 Object.defineProperty(exports, "jsonReadOptions", ({ enumerable: true, get: function () { return json_format_contract_1.jsonReadOptions; } }));
 Object.defineProperty(exports, "jsonWriteOptions", ({ enumerable: true, get: function () { return json_format_contract_1.jsonWriteOptions; } }));
 Object.defineProperty(exports, "mergeJsonOptions", ({ enumerable: true, get: function () { return json_format_contract_1.mergeJsonOptions; } }));
 // Message type contract
-var message_type_contract_1 = __nccwpck_require__(9593);
+var message_type_contract_1 = __nccwpck_require__(3785);
 Object.defineProperty(exports, "MESSAGE_TYPE", ({ enumerable: true, get: function () { return message_type_contract_1.MESSAGE_TYPE; } }));
 // Message type implementation via reflection
-var message_type_1 = __nccwpck_require__(626);
+var message_type_1 = __nccwpck_require__(5106);
 Object.defineProperty(exports, "MessageType", ({ enumerable: true, get: function () { return message_type_1.MessageType; } }));
 // Reflection info, generated by the plugin, exposed to the user, used by reflection ops
-var reflection_info_1 = __nccwpck_require__(838);
+var reflection_info_1 = __nccwpck_require__(7910);
 Object.defineProperty(exports, "ScalarType", ({ enumerable: true, get: function () { return reflection_info_1.ScalarType; } }));
 Object.defineProperty(exports, "LongType", ({ enumerable: true, get: function () { return reflection_info_1.LongType; } }));
 Object.defineProperty(exports, "RepeatType", ({ enumerable: true, get: function () { return reflection_info_1.RepeatType; } }));
@@ -2361,44 +2361,44 @@ Object.defineProperty(exports, "readFieldOptions", ({ enumerable: true, get: fun
 Object.defineProperty(exports, "readFieldOption", ({ enumerable: true, get: function () { return reflection_info_1.readFieldOption; } }));
 Object.defineProperty(exports, "readMessageOption", ({ enumerable: true, get: function () { return reflection_info_1.readMessageOption; } }));
 // Message operations via reflection
-var reflection_type_check_1 = __nccwpck_require__(3183);
+var reflection_type_check_1 = __nccwpck_require__(5167);
 Object.defineProperty(exports, "ReflectionTypeCheck", ({ enumerable: true, get: function () { return reflection_type_check_1.ReflectionTypeCheck; } }));
-var reflection_create_1 = __nccwpck_require__(4990);
+var reflection_create_1 = __nccwpck_require__(5726);
 Object.defineProperty(exports, "reflectionCreate", ({ enumerable: true, get: function () { return reflection_create_1.reflectionCreate; } }));
-var reflection_scalar_default_1 = __nccwpck_require__(6870);
+var reflection_scalar_default_1 = __nccwpck_require__(9526);
 Object.defineProperty(exports, "reflectionScalarDefault", ({ enumerable: true, get: function () { return reflection_scalar_default_1.reflectionScalarDefault; } }));
-var reflection_merge_partial_1 = __nccwpck_require__(9068);
+var reflection_merge_partial_1 = __nccwpck_require__(8044);
 Object.defineProperty(exports, "reflectionMergePartial", ({ enumerable: true, get: function () { return reflection_merge_partial_1.reflectionMergePartial; } }));
-var reflection_equals_1 = __nccwpck_require__(155);
+var reflection_equals_1 = __nccwpck_require__(4827);
 Object.defineProperty(exports, "reflectionEquals", ({ enumerable: true, get: function () { return reflection_equals_1.reflectionEquals; } }));
-var reflection_binary_reader_1 = __nccwpck_require__(9851);
+var reflection_binary_reader_1 = __nccwpck_require__(9611);
 Object.defineProperty(exports, "ReflectionBinaryReader", ({ enumerable: true, get: function () { return reflection_binary_reader_1.ReflectionBinaryReader; } }));
-var reflection_binary_writer_1 = __nccwpck_require__(2171);
+var reflection_binary_writer_1 = __nccwpck_require__(6907);
 Object.defineProperty(exports, "ReflectionBinaryWriter", ({ enumerable: true, get: function () { return reflection_binary_writer_1.ReflectionBinaryWriter; } }));
-var reflection_json_reader_1 = __nccwpck_require__(406);
+var reflection_json_reader_1 = __nccwpck_require__(6790);
 Object.defineProperty(exports, "ReflectionJsonReader", ({ enumerable: true, get: function () { return reflection_json_reader_1.ReflectionJsonReader; } }));
-var reflection_json_writer_1 = __nccwpck_require__(9190);
+var reflection_json_writer_1 = __nccwpck_require__(1094);
 Object.defineProperty(exports, "ReflectionJsonWriter", ({ enumerable: true, get: function () { return reflection_json_writer_1.ReflectionJsonWriter; } }));
-var reflection_contains_message_type_1 = __nccwpck_require__(8506);
+var reflection_contains_message_type_1 = __nccwpck_require__(9946);
 Object.defineProperty(exports, "containsMessageType", ({ enumerable: true, get: function () { return reflection_contains_message_type_1.containsMessageType; } }));
 // Oneof helpers
-var oneof_1 = __nccwpck_require__(4783);
+var oneof_1 = __nccwpck_require__(8063);
 Object.defineProperty(exports, "isOneofGroup", ({ enumerable: true, get: function () { return oneof_1.isOneofGroup; } }));
 Object.defineProperty(exports, "setOneofValue", ({ enumerable: true, get: function () { return oneof_1.setOneofValue; } }));
 Object.defineProperty(exports, "getOneofValue", ({ enumerable: true, get: function () { return oneof_1.getOneofValue; } }));
 Object.defineProperty(exports, "clearOneofValue", ({ enumerable: true, get: function () { return oneof_1.clearOneofValue; } }));
 Object.defineProperty(exports, "getSelectedOneofValue", ({ enumerable: true, get: function () { return oneof_1.getSelectedOneofValue; } }));
 // Enum object type guard and reflection util, may be interesting to the user.
-var enum_object_1 = __nccwpck_require__(4273);
+var enum_object_1 = __nccwpck_require__(257);
 Object.defineProperty(exports, "listEnumValues", ({ enumerable: true, get: function () { return enum_object_1.listEnumValues; } }));
 Object.defineProperty(exports, "listEnumNames", ({ enumerable: true, get: function () { return enum_object_1.listEnumNames; } }));
 Object.defineProperty(exports, "listEnumNumbers", ({ enumerable: true, get: function () { return enum_object_1.listEnumNumbers; } }));
 Object.defineProperty(exports, "isEnumObject", ({ enumerable: true, get: function () { return enum_object_1.isEnumObject; } }));
 // lowerCamelCase() is exported for plugin, rpc-runtime and other rpc packages
-var lower_camel_case_1 = __nccwpck_require__(937);
+var lower_camel_case_1 = __nccwpck_require__(4073);
 Object.defineProperty(exports, "lowerCamelCase", ({ enumerable: true, get: function () { return lower_camel_case_1.lowerCamelCase; } }));
 // assertion functions are exported for plugin, may also be useful to user
-var assert_1 = __nccwpck_require__(7194);
+var assert_1 = __nccwpck_require__(8602);
 Object.defineProperty(exports, "assert", ({ enumerable: true, get: function () { return assert_1.assert; } }));
 Object.defineProperty(exports, "assertNever", ({ enumerable: true, get: function () { return assert_1.assertNever; } }));
 Object.defineProperty(exports, "assertInt32", ({ enumerable: true, get: function () { return assert_1.assertInt32; } }));
@@ -2408,7 +2408,7 @@ Object.defineProperty(exports, "assertFloat32", ({ enumerable: true, get: functi
 
 /***/ }),
 
-/***/ 9031:
+/***/ 9367:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2450,7 +2450,7 @@ exports.mergeJsonOptions = mergeJsonOptions;
 
 /***/ }),
 
-/***/ 5743:
+/***/ 9999:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2482,7 +2482,7 @@ exports.isJsonObject = isJsonObject;
 
 /***/ }),
 
-/***/ 937:
+/***/ 4073:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2524,7 +2524,7 @@ exports.lowerCamelCase = lowerCamelCase;
 
 /***/ }),
 
-/***/ 9593:
+/***/ 3785:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2541,26 +2541,26 @@ exports.MESSAGE_TYPE = Symbol.for("protobuf-ts/message-type");
 
 /***/ }),
 
-/***/ 626:
+/***/ 5106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MessageType = void 0;
-const message_type_contract_1 = __nccwpck_require__(9593);
-const reflection_info_1 = __nccwpck_require__(838);
-const reflection_type_check_1 = __nccwpck_require__(3183);
-const reflection_json_reader_1 = __nccwpck_require__(406);
-const reflection_json_writer_1 = __nccwpck_require__(9190);
-const reflection_binary_reader_1 = __nccwpck_require__(9851);
-const reflection_binary_writer_1 = __nccwpck_require__(2171);
-const reflection_create_1 = __nccwpck_require__(4990);
-const reflection_merge_partial_1 = __nccwpck_require__(9068);
-const json_typings_1 = __nccwpck_require__(5743);
-const json_format_contract_1 = __nccwpck_require__(9031);
-const reflection_equals_1 = __nccwpck_require__(155);
-const binary_writer_1 = __nccwpck_require__(69);
-const binary_reader_1 = __nccwpck_require__(9497);
+const message_type_contract_1 = __nccwpck_require__(3785);
+const reflection_info_1 = __nccwpck_require__(7910);
+const reflection_type_check_1 = __nccwpck_require__(5167);
+const reflection_json_reader_1 = __nccwpck_require__(6790);
+const reflection_json_writer_1 = __nccwpck_require__(1094);
+const reflection_binary_reader_1 = __nccwpck_require__(9611);
+const reflection_binary_writer_1 = __nccwpck_require__(6907);
+const reflection_create_1 = __nccwpck_require__(5726);
+const reflection_merge_partial_1 = __nccwpck_require__(8044);
+const json_typings_1 = __nccwpck_require__(9999);
+const json_format_contract_1 = __nccwpck_require__(9367);
+const reflection_equals_1 = __nccwpck_require__(4827);
+const binary_writer_1 = __nccwpck_require__(3957);
+const binary_reader_1 = __nccwpck_require__(2889);
 const baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
 const messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
 /**
@@ -2725,7 +2725,7 @@ exports.MessageType = MessageType;
 
 /***/ }),
 
-/***/ 4783:
+/***/ 8063:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2846,13 +2846,13 @@ exports.getSelectedOneofValue = getSelectedOneofValue;
 
 /***/ }),
 
-/***/ 7625:
+/***/ 1753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PbLong = exports.PbULong = exports.detectBi = void 0;
-const goog_varint_1 = __nccwpck_require__(5703);
+const goog_varint_1 = __nccwpck_require__(3223);
 let BI;
 function detectBi() {
     const dv = new DataView(new ArrayBuffer(8));
@@ -3091,7 +3091,7 @@ PbLong.ZERO = new PbLong(0, 0);
 
 /***/ }),
 
-/***/ 3334:
+/***/ 8950:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3173,16 +3173,16 @@ exports.utf8read = utf8read;
 
 /***/ }),
 
-/***/ 9851:
+/***/ 9611:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ReflectionBinaryReader = void 0;
-const binary_format_contract_1 = __nccwpck_require__(6256);
-const reflection_info_1 = __nccwpck_require__(838);
-const reflection_long_convert_1 = __nccwpck_require__(8250);
-const reflection_scalar_default_1 = __nccwpck_require__(6870);
+const binary_format_contract_1 = __nccwpck_require__(4816);
+const reflection_info_1 = __nccwpck_require__(7910);
+const reflection_long_convert_1 = __nccwpck_require__(3402);
+const reflection_scalar_default_1 = __nccwpck_require__(9526);
 /**
  * Reads proto3 messages in binary format using reflection information.
  *
@@ -3363,16 +3363,16 @@ exports.ReflectionBinaryReader = ReflectionBinaryReader;
 
 /***/ }),
 
-/***/ 2171:
+/***/ 6907:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ReflectionBinaryWriter = void 0;
-const binary_format_contract_1 = __nccwpck_require__(6256);
-const reflection_info_1 = __nccwpck_require__(838);
-const assert_1 = __nccwpck_require__(7194);
-const pb_long_1 = __nccwpck_require__(7625);
+const binary_format_contract_1 = __nccwpck_require__(4816);
+const reflection_info_1 = __nccwpck_require__(7910);
+const assert_1 = __nccwpck_require__(8602);
+const pb_long_1 = __nccwpck_require__(1753);
 /**
  * Writes proto3 messages in binary format using reflection information.
  *
@@ -3603,13 +3603,13 @@ exports.ReflectionBinaryWriter = ReflectionBinaryWriter;
 
 /***/ }),
 
-/***/ 8506:
+/***/ 9946:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.containsMessageType = void 0;
-const message_type_contract_1 = __nccwpck_require__(9593);
+const message_type_contract_1 = __nccwpck_require__(3785);
 /**
  * Check if the provided object is a proto message.
  *
@@ -3624,14 +3624,14 @@ exports.containsMessageType = containsMessageType;
 
 /***/ }),
 
-/***/ 4990:
+/***/ 5726:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reflectionCreate = void 0;
-const reflection_scalar_default_1 = __nccwpck_require__(6870);
-const message_type_contract_1 = __nccwpck_require__(9593);
+const reflection_scalar_default_1 = __nccwpck_require__(9526);
+const message_type_contract_1 = __nccwpck_require__(3785);
 /**
  * Creates an instance of the generic message, using the field
  * information.
@@ -3679,13 +3679,13 @@ exports.reflectionCreate = reflectionCreate;
 
 /***/ }),
 
-/***/ 155:
+/***/ 4827:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reflectionEquals = void 0;
-const reflection_info_1 = __nccwpck_require__(838);
+const reflection_info_1 = __nccwpck_require__(7910);
 /**
  * Determines whether two message of the same type have the same field values.
  * Checks for deep equality, traversing repeated fields, oneof groups, maps
@@ -3763,13 +3763,13 @@ function repeatedMsgEq(type, a, b) {
 
 /***/ }),
 
-/***/ 838:
+/***/ 7910:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readMessageOption = exports.readFieldOption = exports.readFieldOptions = exports.normalizeFieldInfo = exports.RepeatType = exports.LongType = exports.ScalarType = void 0;
-const lower_camel_case_1 = __nccwpck_require__(937);
+const lower_camel_case_1 = __nccwpck_require__(4073);
 /**
  * Scalar value types. This is a subset of field types declared by protobuf
  * enum google.protobuf.FieldDescriptorProto.Type The types GROUP and MESSAGE
@@ -3928,18 +3928,18 @@ exports.readMessageOption = readMessageOption;
 
 /***/ }),
 
-/***/ 406:
+/***/ 6790:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ReflectionJsonReader = void 0;
-const json_typings_1 = __nccwpck_require__(5743);
-const base64_1 = __nccwpck_require__(4543);
-const reflection_info_1 = __nccwpck_require__(838);
-const pb_long_1 = __nccwpck_require__(7625);
-const assert_1 = __nccwpck_require__(7194);
-const reflection_long_convert_1 = __nccwpck_require__(8250);
+const json_typings_1 = __nccwpck_require__(9999);
+const base64_1 = __nccwpck_require__(6335);
+const reflection_info_1 = __nccwpck_require__(7910);
+const pb_long_1 = __nccwpck_require__(1753);
+const assert_1 = __nccwpck_require__(8602);
+const reflection_long_convert_1 = __nccwpck_require__(3402);
 /**
  * Reads proto3 messages in canonical JSON format using reflection information.
  *
@@ -4252,16 +4252,16 @@ exports.ReflectionJsonReader = ReflectionJsonReader;
 
 /***/ }),
 
-/***/ 9190:
+/***/ 1094:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ReflectionJsonWriter = void 0;
-const base64_1 = __nccwpck_require__(4543);
-const pb_long_1 = __nccwpck_require__(7625);
-const reflection_info_1 = __nccwpck_require__(838);
-const assert_1 = __nccwpck_require__(7194);
+const base64_1 = __nccwpck_require__(6335);
+const pb_long_1 = __nccwpck_require__(1753);
+const reflection_info_1 = __nccwpck_require__(7910);
+const assert_1 = __nccwpck_require__(8602);
 /**
  * Writes proto3 messages in canonical JSON format using reflection
  * information.
@@ -4489,13 +4489,13 @@ exports.ReflectionJsonWriter = ReflectionJsonWriter;
 
 /***/ }),
 
-/***/ 8250:
+/***/ 3402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reflectionLongConvert = void 0;
-const reflection_info_1 = __nccwpck_require__(838);
+const reflection_info_1 = __nccwpck_require__(7910);
 /**
  * Utility method to convert a PbLong or PbUlong to a JavaScript
  * representation during runtime.
@@ -4520,7 +4520,7 @@ exports.reflectionLongConvert = reflectionLongConvert;
 
 /***/ }),
 
-/***/ 9068:
+/***/ 8044:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4617,15 +4617,15 @@ exports.reflectionMergePartial = reflectionMergePartial;
 
 /***/ }),
 
-/***/ 6870:
+/***/ 9526:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reflectionScalarDefault = void 0;
-const reflection_info_1 = __nccwpck_require__(838);
-const reflection_long_convert_1 = __nccwpck_require__(8250);
-const pb_long_1 = __nccwpck_require__(7625);
+const reflection_info_1 = __nccwpck_require__(7910);
+const reflection_long_convert_1 = __nccwpck_require__(3402);
+const pb_long_1 = __nccwpck_require__(1753);
 /**
  * Creates the default value for a scalar type.
  */
@@ -4661,14 +4661,14 @@ exports.reflectionScalarDefault = reflectionScalarDefault;
 
 /***/ }),
 
-/***/ 3183:
+/***/ 5167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ReflectionTypeCheck = void 0;
-const reflection_info_1 = __nccwpck_require__(838);
-const oneof_1 = __nccwpck_require__(4783);
+const reflection_info_1 = __nccwpck_require__(7910);
+const oneof_1 = __nccwpck_require__(8063);
 // noinspection JSMethodCanBeStatic
 class ReflectionTypeCheck {
     constructor(info) {
@@ -4898,7 +4898,7 @@ exports.ReflectionTypeCheck = ReflectionTypeCheck;
 
 /***/ }),
 
-/***/ 9599:
+/***/ 5183:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -4970,7 +4970,7 @@ exports.req = req;
 
 /***/ }),
 
-/***/ 4062:
+/***/ 8894:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -5005,7 +5005,7 @@ exports.Agent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const http = __importStar(__nccwpck_require__(8611));
 const https_1 = __nccwpck_require__(5692);
-__exportStar(__nccwpck_require__(9599), exports);
+__exportStar(__nccwpck_require__(5183), exports);
 const INTERNAL = Symbol('AgentBaseInternalState');
 class Agent extends http.Agent {
     constructor(opts) {
@@ -5154,7 +5154,7 @@ exports.Agent = Agent;
 
 /***/ }),
 
-/***/ 1438:
+/***/ 6110:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -5414,7 +5414,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(4993)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -5433,7 +5433,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 4993:
+/***/ 897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5449,7 +5449,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(5320);
+	createDebug.humanize = __nccwpck_require__(744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -5732,7 +5732,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 3326:
+/***/ 2830:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -5741,15 +5741,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(1438);
+	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(5076);
+	module.exports = __nccwpck_require__(5108);
 }
 
 
 /***/ }),
 
-/***/ 5076:
+/***/ 5108:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -5783,7 +5783,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(986);
+	const supportsColor = __nccwpck_require__(1450);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -5991,7 +5991,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(4993)(exports);
+module.exports = __nccwpck_require__(897)(exports);
 
 const {formatters} = module.exports;
 
@@ -6019,7 +6019,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 2389:
+/***/ 3813:
 /***/ ((module) => {
 
 
@@ -6034,7 +6034,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 2258:
+/***/ 1970:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6068,9 +6068,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpProxyAgent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const tls = __importStar(__nccwpck_require__(4756));
-const debug_1 = __importDefault(__nccwpck_require__(3326));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const events_1 = __nccwpck_require__(4434);
-const agent_base_1 = __nccwpck_require__(4062);
+const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
 const debug = (0, debug_1.default)('http-proxy-agent');
 /**
@@ -6188,7 +6188,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 7269:
+/***/ 3669:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6223,10 +6223,10 @@ exports.HttpsProxyAgent = void 0;
 const net = __importStar(__nccwpck_require__(9278));
 const tls = __importStar(__nccwpck_require__(4756));
 const assert_1 = __importDefault(__nccwpck_require__(2613));
-const debug_1 = __importDefault(__nccwpck_require__(3326));
-const agent_base_1 = __nccwpck_require__(4062);
+const debug_1 = __importDefault(__nccwpck_require__(2830));
+const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
-const parse_proxy_response_1 = __nccwpck_require__(3127);
+const parse_proxy_response_1 = __nccwpck_require__(7943);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -6374,7 +6374,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 3127:
+/***/ 7943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6383,7 +6383,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseProxyResponse = void 0;
-const debug_1 = __importDefault(__nccwpck_require__(3326));
+const debug_1 = __importDefault(__nccwpck_require__(2830));
 const debug = (0, debug_1.default)('https-proxy-agent:parse-proxy-response');
 function parseProxyResponse(socket) {
     return new Promise((resolve, reject) => {
@@ -6481,7 +6481,7 @@ exports.parseProxyResponse = parseProxyResponse;
 
 /***/ }),
 
-/***/ 5320:
+/***/ 744:
 /***/ ((module) => {
 
 /**
@@ -6650,7 +6650,7 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 2019:
+/***/ 9379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6790,17 +6790,17 @@ class Comparator {
 
 module.exports = Comparator
 
-const parseOptions = __nccwpck_require__(7124)
-const { safeRe: re, t } = __nccwpck_require__(5916)
-const cmp = __nccwpck_require__(9814)
-const debug = __nccwpck_require__(1911)
-const SemVer = __nccwpck_require__(1515)
-const Range = __nccwpck_require__(7054)
+const parseOptions = __nccwpck_require__(356)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+const cmp = __nccwpck_require__(8646)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
 
 
 /***/ }),
 
-/***/ 7054:
+/***/ 6782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7022,22 +7022,22 @@ class Range {
 
 module.exports = Range
 
-const LRU = __nccwpck_require__(6807)
+const LRU = __nccwpck_require__(1383)
 const cache = new LRU()
 
-const parseOptions = __nccwpck_require__(7124)
-const Comparator = __nccwpck_require__(2019)
-const debug = __nccwpck_require__(1911)
-const SemVer = __nccwpck_require__(1515)
-const trimComparatorWhitespace = __nccwpck_require__(9785)
+const parseOptions = __nccwpck_require__(356)
+const Comparator = __nccwpck_require__(9379)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const trimComparatorWhitespace = __nccwpck_require__(9737)
 const {
   safeRe: re,
   src,
   t,
   tildeTrimReplace,
   caretTrimReplace,
-} = __nccwpck_require__(5916)
-const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5165)
+} = __nccwpck_require__(5471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
 
 // unbounded global build-metadata stripper used by parseRange
 const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
@@ -7384,17 +7384,17 @@ const testSet = (set, version, options) => {
 
 /***/ }),
 
-/***/ 1515:
+/***/ 7163:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const debug = __nccwpck_require__(1911)
-const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5165)
-const { safeRe: re, t } = __nccwpck_require__(5916)
+const debug = __nccwpck_require__(1159)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
+const { safeRe: re, t } = __nccwpck_require__(5471)
 
-const parseOptions = __nccwpck_require__(7124)
-const { compareIdentifiers } = __nccwpck_require__(8612)
+const parseOptions = __nccwpck_require__(356)
+const { compareIdentifiers } = __nccwpck_require__(3348)
 
 const isPrereleaseIdentifier = (prerelease, identifier) => {
   const identifiers = identifier.split('.')
@@ -7741,12 +7741,12 @@ module.exports = SemVer
 
 /***/ }),
 
-/***/ 4775:
+/***/ 1799:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(641)
+const parse = __nccwpck_require__(6353)
 const clean = (version, options) => {
   const s = parse(version.trim().replace(/^[=v]+/, ''), options)
   return s ? s.version : null
@@ -7756,17 +7756,17 @@ module.exports = clean
 
 /***/ }),
 
-/***/ 9814:
+/***/ 8646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const eq = __nccwpck_require__(7002)
-const neq = __nccwpck_require__(6046)
-const gt = __nccwpck_require__(8167)
-const gte = __nccwpck_require__(1204)
-const lt = __nccwpck_require__(1616)
-const lte = __nccwpck_require__(5770)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gt = __nccwpck_require__(6599)
+const gte = __nccwpck_require__(1236)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
 
 const cmp = (a, op, b, loose) => {
   switch (op) {
@@ -7817,14 +7817,14 @@ module.exports = cmp
 
 /***/ }),
 
-/***/ 9449:
+/***/ 5385:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
-const parse = __nccwpck_require__(641)
-const { safeRe: re, t } = __nccwpck_require__(5916)
+const SemVer = __nccwpck_require__(7163)
+const parse = __nccwpck_require__(6353)
+const { safeRe: re, t } = __nccwpck_require__(5471)
 
 const coerce = (version, options) => {
   if (version instanceof SemVer) {
@@ -7886,12 +7886,12 @@ module.exports = coerce
 
 /***/ }),
 
-/***/ 1696:
+/***/ 7648:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const compareBuild = (a, b, loose) => {
   const versionA = new SemVer(a, loose)
   const versionB = new SemVer(b, loose)
@@ -7902,24 +7902,24 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 4250:
+/***/ 6874:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const compareLoose = (a, b) => compare(a, b, true)
 module.exports = compareLoose
 
 
 /***/ }),
 
-/***/ 4373:
+/***/ 8469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const compare = (a, b, loose) =>
   new SemVer(a, loose).compare(new SemVer(b, loose))
 
@@ -7928,12 +7928,12 @@ module.exports = compare
 
 /***/ }),
 
-/***/ 5479:
+/***/ 711:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(641)
+const parse = __nccwpck_require__(6353)
 
 const diff = (version1, version2) => {
   const v1 = parse(version1, null, true)
@@ -7995,48 +7995,48 @@ module.exports = diff
 
 /***/ }),
 
-/***/ 7002:
+/***/ 5082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const eq = (a, b, loose) => compare(a, b, loose) === 0
 module.exports = eq
 
 
 /***/ }),
 
-/***/ 8167:
+/***/ 6599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const gt = (a, b, loose) => compare(a, b, loose) > 0
 module.exports = gt
 
 
 /***/ }),
 
-/***/ 1204:
+/***/ 1236:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const gte = (a, b, loose) => compare(a, b, loose) >= 0
 module.exports = gte
 
 
 /***/ }),
 
-/***/ 3154:
+/***/ 2338:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 
 const inc = (version, release, options, identifier, identifierBase) => {
   if (typeof (options) === 'string') {
@@ -8059,72 +8059,72 @@ module.exports = inc
 
 /***/ }),
 
-/***/ 1616:
+/***/ 3872:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const lt = (a, b, loose) => compare(a, b, loose) < 0
 module.exports = lt
 
 
 /***/ }),
 
-/***/ 5770:
+/***/ 6717:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const lte = (a, b, loose) => compare(a, b, loose) <= 0
 module.exports = lte
 
 
 /***/ }),
 
-/***/ 4095:
+/***/ 8511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const major = (a, loose) => new SemVer(a, loose).major
 module.exports = major
 
 
 /***/ }),
 
-/***/ 7419:
+/***/ 2603:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const minor = (a, loose) => new SemVer(a, loose).minor
 module.exports = minor
 
 
 /***/ }),
 
-/***/ 6046:
+/***/ 4974:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const neq = (a, b, loose) => compare(a, b, loose) !== 0
 module.exports = neq
 
 
 /***/ }),
 
-/***/ 641:
+/***/ 6353:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const parse = (version, options, throwErrors = false) => {
   if (version instanceof SemVer) {
     return version
@@ -8144,24 +8144,24 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 9764:
+/***/ 8756:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
+const SemVer = __nccwpck_require__(7163)
 const patch = (a, loose) => new SemVer(a, loose).patch
 module.exports = patch
 
 
 /***/ }),
 
-/***/ 6482:
+/***/ 5714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(641)
+const parse = __nccwpck_require__(6353)
 const prerelease = (version, options) => {
   const parsed = parse(version, options)
   return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
@@ -8171,36 +8171,36 @@ module.exports = prerelease
 
 /***/ }),
 
-/***/ 5005:
+/***/ 2173:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(4373)
+const compare = __nccwpck_require__(8469)
 const rcompare = (a, b, loose) => compare(b, a, loose)
 module.exports = rcompare
 
 
 /***/ }),
 
-/***/ 1176:
+/***/ 7192:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compareBuild = __nccwpck_require__(1696)
+const compareBuild = __nccwpck_require__(7648)
 const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
 module.exports = rsort
 
 
 /***/ }),
 
-/***/ 9448:
+/***/ 8011:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(7054)
+const Range = __nccwpck_require__(6782)
 const satisfies = (version, range, options) => {
   try {
     range = new Range(range, options)
@@ -8214,26 +8214,26 @@ module.exports = satisfies
 
 /***/ }),
 
-/***/ 256:
+/***/ 9872:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compareBuild = __nccwpck_require__(1696)
+const compareBuild = __nccwpck_require__(7648)
 const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
 module.exports = sort
 
 
 /***/ }),
 
-/***/ 4290:
+/***/ 6114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(641)
-const constants = __nccwpck_require__(5165)
-const SemVer = __nccwpck_require__(1515)
+const parse = __nccwpck_require__(6353)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
 
 const truncate = (version, truncation, options) => {
   if (!constants.RELEASE_TYPES.includes(truncation)) {
@@ -8281,12 +8281,12 @@ module.exports = truncate
 
 /***/ }),
 
-/***/ 9020:
+/***/ 8780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(641)
+const parse = __nccwpck_require__(6353)
 const valid = (version, options) => {
   const v = parse(version, options)
   return v ? v.version : null
@@ -8296,54 +8296,54 @@ module.exports = valid
 
 /***/ }),
 
-/***/ 776:
+/***/ 2088:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // just pre-load all the stuff that index.js lazily exports
-const internalRe = __nccwpck_require__(5916)
-const constants = __nccwpck_require__(5165)
-const SemVer = __nccwpck_require__(1515)
-const identifiers = __nccwpck_require__(8612)
-const parse = __nccwpck_require__(641)
-const valid = __nccwpck_require__(9020)
-const clean = __nccwpck_require__(4775)
-const inc = __nccwpck_require__(3154)
-const diff = __nccwpck_require__(5479)
-const major = __nccwpck_require__(4095)
-const minor = __nccwpck_require__(7419)
-const patch = __nccwpck_require__(9764)
-const prerelease = __nccwpck_require__(6482)
-const compare = __nccwpck_require__(4373)
-const rcompare = __nccwpck_require__(5005)
-const compareLoose = __nccwpck_require__(4250)
-const compareBuild = __nccwpck_require__(1696)
-const sort = __nccwpck_require__(256)
-const rsort = __nccwpck_require__(1176)
-const gt = __nccwpck_require__(8167)
-const lt = __nccwpck_require__(1616)
-const eq = __nccwpck_require__(7002)
-const neq = __nccwpck_require__(6046)
-const gte = __nccwpck_require__(1204)
-const lte = __nccwpck_require__(5770)
-const cmp = __nccwpck_require__(9814)
-const coerce = __nccwpck_require__(9449)
-const truncate = __nccwpck_require__(4290)
-const Comparator = __nccwpck_require__(2019)
-const Range = __nccwpck_require__(7054)
-const satisfies = __nccwpck_require__(9448)
-const toComparators = __nccwpck_require__(2190)
-const maxSatisfying = __nccwpck_require__(1081)
-const minSatisfying = __nccwpck_require__(83)
-const minVersion = __nccwpck_require__(3130)
-const validRange = __nccwpck_require__(4881)
-const outside = __nccwpck_require__(7435)
-const gtr = __nccwpck_require__(692)
-const ltr = __nccwpck_require__(6701)
-const intersects = __nccwpck_require__(7049)
-const simplifyRange = __nccwpck_require__(7471)
-const subset = __nccwpck_require__(769)
+const internalRe = __nccwpck_require__(5471)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+const identifiers = __nccwpck_require__(3348)
+const parse = __nccwpck_require__(6353)
+const valid = __nccwpck_require__(8780)
+const clean = __nccwpck_require__(1799)
+const inc = __nccwpck_require__(2338)
+const diff = __nccwpck_require__(711)
+const major = __nccwpck_require__(8511)
+const minor = __nccwpck_require__(2603)
+const patch = __nccwpck_require__(8756)
+const prerelease = __nccwpck_require__(5714)
+const compare = __nccwpck_require__(8469)
+const rcompare = __nccwpck_require__(2173)
+const compareLoose = __nccwpck_require__(6874)
+const compareBuild = __nccwpck_require__(7648)
+const sort = __nccwpck_require__(9872)
+const rsort = __nccwpck_require__(7192)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(6717)
+const cmp = __nccwpck_require__(8646)
+const coerce = __nccwpck_require__(5385)
+const truncate = __nccwpck_require__(6114)
+const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const toComparators = __nccwpck_require__(4750)
+const maxSatisfying = __nccwpck_require__(5574)
+const minSatisfying = __nccwpck_require__(8595)
+const minVersion = __nccwpck_require__(1866)
+const validRange = __nccwpck_require__(4737)
+const outside = __nccwpck_require__(280)
+const gtr = __nccwpck_require__(2276)
+const ltr = __nccwpck_require__(5213)
+const intersects = __nccwpck_require__(3465)
+const simplifyRange = __nccwpck_require__(2028)
+const subset = __nccwpck_require__(1489)
 module.exports = {
   parse,
   valid,
@@ -8396,7 +8396,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5165:
+/***/ 5101:
 /***/ ((module) => {
 
 
@@ -8470,7 +8470,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1911:
+/***/ 1159:
 /***/ ((module) => {
 
 
@@ -8488,7 +8488,7 @@ module.exports = debug
 
 /***/ }),
 
-/***/ 8612:
+/***/ 3348:
 /***/ ((module) => {
 
 
@@ -8524,7 +8524,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6807:
+/***/ 1383:
 /***/ ((module) => {
 
 
@@ -8573,7 +8573,7 @@ module.exports = LRUCache
 
 /***/ }),
 
-/***/ 7124:
+/***/ 356:
 /***/ ((module) => {
 
 
@@ -8597,7 +8597,7 @@ module.exports = parseOptions
 
 /***/ }),
 
-/***/ 5916:
+/***/ 5471:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
@@ -8606,8 +8606,8 @@ const {
   MAX_SAFE_COMPONENT_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
-} = __nccwpck_require__(5165)
-const debug = __nccwpck_require__(1911)
+} = __nccwpck_require__(5101)
+const debug = __nccwpck_require__(1159)
 exports = module.exports = {}
 
 // The actual regexps go on exports.re
@@ -8827,7 +8827,7 @@ createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
 
 /***/ }),
 
-/***/ 9785:
+/***/ 9737:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -8842,7 +8842,7 @@ const {
   MAX_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   WHITESPACE_CHARACTERS,
-} = __nccwpck_require__(5165)
+} = __nccwpck_require__(5101)
 
 /**
  * Remembers the last two rows of digits so their characters need not be reread.
@@ -9272,25 +9272,25 @@ module.exports = trimComparatorWhitespace
 
 /***/ }),
 
-/***/ 692:
+/***/ 2276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // Determine if version is greater than all the versions possible in the range.
-const outside = __nccwpck_require__(7435)
+const outside = __nccwpck_require__(280)
 const gtr = (version, range, options) => outside(version, range, '>', options)
 module.exports = gtr
 
 
 /***/ }),
 
-/***/ 7049:
+/***/ 3465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(7054)
+const Range = __nccwpck_require__(6782)
 const intersects = (r1, r2, options) => {
   r1 = new Range(r1, options)
   r2 = new Range(r2, options)
@@ -9301,12 +9301,12 @@ module.exports = intersects
 
 /***/ }),
 
-/***/ 6701:
+/***/ 5213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const outside = __nccwpck_require__(7435)
+const outside = __nccwpck_require__(280)
 // Determine if version is less than all the versions possible in the range
 const ltr = (version, range, options) => outside(version, range, '<', options)
 module.exports = ltr
@@ -9314,13 +9314,13 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 1081:
+/***/ 5574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
-const Range = __nccwpck_require__(7054)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
 
 const maxSatisfying = (versions, range, options) => {
   let max = null
@@ -9348,13 +9348,13 @@ module.exports = maxSatisfying
 
 /***/ }),
 
-/***/ 83:
+/***/ 8595:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
-const Range = __nccwpck_require__(7054)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
 const minSatisfying = (versions, range, options) => {
   let min = null
   let minSV = null
@@ -9381,14 +9381,14 @@ module.exports = minSatisfying
 
 /***/ }),
 
-/***/ 3130:
+/***/ 1866:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
-const Range = __nccwpck_require__(7054)
-const gt = __nccwpck_require__(8167)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const gt = __nccwpck_require__(6599)
 
 const minVersion = (range, loose) => {
   range = new Range(range, loose)
@@ -9451,20 +9451,20 @@ module.exports = minVersion
 
 /***/ }),
 
-/***/ 7435:
+/***/ 280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const SemVer = __nccwpck_require__(1515)
-const Comparator = __nccwpck_require__(2019)
+const SemVer = __nccwpck_require__(7163)
+const Comparator = __nccwpck_require__(9379)
 const { ANY } = Comparator
-const Range = __nccwpck_require__(7054)
-const satisfies = __nccwpck_require__(9448)
-const gt = __nccwpck_require__(8167)
-const lt = __nccwpck_require__(1616)
-const lte = __nccwpck_require__(5770)
-const gte = __nccwpck_require__(1204)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+const gte = __nccwpck_require__(1236)
 
 const outside = (version, range, hilo, options) => {
   version = new SemVer(version, options)
@@ -9540,7 +9540,7 @@ module.exports = outside
 
 /***/ }),
 
-/***/ 7471:
+/***/ 2028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9548,8 +9548,8 @@ module.exports = outside
 // given a set of versions and a range, create a "simplified" range
 // that includes the same versions that the original range does
 // If the original range is shorter than the simplified one, return that.
-const satisfies = __nccwpck_require__(9448)
-const compare = __nccwpck_require__(4373)
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
 module.exports = (versions, range, options) => {
   const set = []
   let first = null
@@ -9596,16 +9596,16 @@ module.exports = (versions, range, options) => {
 
 /***/ }),
 
-/***/ 769:
+/***/ 1489:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(7054)
-const Comparator = __nccwpck_require__(2019)
+const Range = __nccwpck_require__(6782)
+const Comparator = __nccwpck_require__(9379)
 const { ANY } = Comparator
-const satisfies = __nccwpck_require__(9448)
-const compare = __nccwpck_require__(4373)
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
 
 // Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
 // - Every simple range `r1, r2, ...` is a null set, OR
@@ -9852,12 +9852,12 @@ module.exports = subset
 
 /***/ }),
 
-/***/ 2190:
+/***/ 4750:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(7054)
+const Range = __nccwpck_require__(6782)
 
 // Mostly just for testing and legacy API reasons
 const toComparators = (range, options) =>
@@ -9869,12 +9869,12 @@ module.exports = toComparators
 
 /***/ }),
 
-/***/ 4881:
+/***/ 4737:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(7054)
+const Range = __nccwpck_require__(6782)
 const validRange = (range, options) => {
   try {
     // Return '*' instead of '' so that truthiness works.
@@ -9889,13 +9889,13 @@ module.exports = validRange
 
 /***/ }),
 
-/***/ 986:
+/***/ 1450:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(2389);
+const hasFlag = __nccwpck_require__(3813);
 
 const {env} = process;
 
@@ -10031,15 +10031,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8258:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(5258);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 5258:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -10311,34 +10311,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 576:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(5061)
-const Dispatcher = __nccwpck_require__(2243)
-const Pool = __nccwpck_require__(20)
-const BalancedPool = __nccwpck_require__(9989)
-const Agent = __nccwpck_require__(3389)
-const ProxyAgent = __nccwpck_require__(7408)
-const EnvHttpProxyAgent = __nccwpck_require__(2785)
-const RetryAgent = __nccwpck_require__(8610)
-const errors = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6135)
-const buildConnector = __nccwpck_require__(1952)
-const MockClient = __nccwpck_require__(6197)
-const MockAgent = __nccwpck_require__(2781)
-const MockPool = __nccwpck_require__(9396)
-const mockErrors = __nccwpck_require__(9037)
-const RetryHandler = __nccwpck_require__(1131)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
-const DecoratorHandler = __nccwpck_require__(5579)
-const RedirectHandler = __nccwpck_require__(9714)
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -10356,10 +10356,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1530),
-  retry: __nccwpck_require__(7114),
-  dump: __nccwpck_require__(5596),
-  dns: __nccwpck_require__(1643)
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -10421,7 +10421,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(3345).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -10433,39 +10433,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(548).Headers
-/* unused reexport */ __nccwpck_require__(1627).Response
-/* unused reexport */ __nccwpck_require__(268).Request
-/* unused reexport */ __nccwpck_require__(2134).FormData
+/* unused reexport */ __nccwpck_require__(660).Headers
+/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(9967).Request
+/* unused reexport */ __nccwpck_require__(5910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8755).FileReader
+/* unused reexport */ __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(4045)
-const { kConstruct } = __nccwpck_require__(3165)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6693)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
-/* unused reexport */ __nccwpck_require__(5358).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+/* unused reexport */ __nccwpck_require__(3726).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -10481,18 +10481,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(8742)
+const { EventSource } = __nccwpck_require__(1238)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 3134:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(2272)
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -10552,16 +10552,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6900:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -10667,7 +10667,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 9294:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10681,10 +10681,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -10925,16 +10925,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 5259:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(2519)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -11146,18 +11146,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 792:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -11373,15 +11373,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1098:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -11488,21 +11488,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6135:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(5259)
-module.exports.stream = __nccwpck_require__(792)
-module.exports.pipeline = __nccwpck_require__(9294)
-module.exports.upgrade = __nccwpck_require__(1098)
-module.exports.connect = __nccwpck_require__(6900)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 2519:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -11511,9 +11511,9 @@ module.exports.connect = __nccwpck_require__(6900)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { ReadableStreamFrom } = __nccwpck_require__(2272)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -11894,15 +11894,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7863:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(2519)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -11994,16 +11994,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1952:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -12241,7 +12241,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7887:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -12366,7 +12366,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5726:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12575,7 +12575,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -13007,7 +13007,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13015,7 +13015,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -13030,9 +13030,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -13496,7 +13496,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 1003:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -13570,7 +13570,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9112:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13578,7 +13578,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7887)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -13729,13 +13729,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2272:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -13743,9 +13743,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
-const { tree } = __nccwpck_require__(9112)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -14455,18 +14455,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3389:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
-const DispatcherBase = __nccwpck_require__(8641)
-const Pool = __nccwpck_require__(20)
-const Client = __nccwpck_require__(5061)
-const util = __nccwpck_require__(2272)
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -14595,7 +14595,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 9989:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14603,7 +14603,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -14611,10 +14611,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Pool = __nccwpck_require__(20)
-const { kUrl, kInterceptors } = __nccwpck_require__(1003)
-const { parseOrigin } = __nccwpck_require__(2272)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -14811,7 +14811,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1021:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -14819,9 +14819,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -14834,7 +14834,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -14867,9 +14867,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(3512)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -14881,11 +14881,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(4826))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -14893,7 +14893,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(1630))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -15808,7 +15808,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(9852).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -16331,7 +16331,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 2820:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16339,13 +16339,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -16364,7 +16364,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -16770,7 +16770,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(9852).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -17130,7 +17130,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 5061:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -17140,16 +17140,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const Request = __nccwpck_require__(2543)
-const DispatcherBase = __nccwpck_require__(8641)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -17191,9 +17191,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(1003)
-const connectH1 = __nccwpck_require__(1021)
-const connectH2 = __nccwpck_require__(2820)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -17501,7 +17501,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -17761,19 +17761,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 8641:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2243)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(1003)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -17976,7 +17976,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2243:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18048,15 +18048,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 2785:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
-const ProxyAgent = __nccwpck_require__(7408)
-const Agent = __nccwpck_require__(3389)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -18215,7 +18215,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 9220:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -18339,15 +18339,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 7632:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const FixedQueue = __nccwpck_require__(9220)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
-const PoolStats = __nccwpck_require__(398)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -18540,10 +18540,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 398:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(1003)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -18581,7 +18581,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 20:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18592,14 +18592,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl, kInterceptors } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -18695,19 +18695,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 7408:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(3389)
-const Pool = __nccwpck_require__(20)
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
-const Client = __nccwpck_require__(5061)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -18976,13 +18976,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8610:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2243)
-const RetryHandler = __nccwpck_require__(1131)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -19018,7 +19018,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8085:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19026,8 +19026,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Agent = __nccwpck_require__(3389)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -19057,7 +19057,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5579:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -19108,15 +19108,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 9714:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kBodyUsed } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -19347,20 +19347,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 1131:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
-const { RequestRetryError } = __nccwpck_require__(1059)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -19791,14 +19791,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 1643:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -20173,14 +20173,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5596:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -20303,12 +20303,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 2276:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -20331,11 +20331,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1530:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -20362,11 +20362,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(1131)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -20388,13 +20388,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 3512:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6972);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -20672,7 +20672,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 1630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20684,7 +20684,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 4826:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20696,7 +20696,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6972:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -20717,13 +20717,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 2781:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -20734,14 +20734,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1501)
-const MockClient = __nccwpck_require__(6197)
-const MockPool = __nccwpck_require__(9396)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1205)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const Dispatcher = __nccwpck_require__(2243)
-const Pluralizer = __nccwpck_require__(8233)
-const PendingInterceptorsFormatter = __nccwpck_require__(6110)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -20884,14 +20884,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 6197:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(5061)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -20900,10 +20900,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -20950,12 +20950,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9037:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(1059)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -20985,12 +20985,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3319:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -20998,9 +20998,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { buildURL } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -21199,14 +21199,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 9396:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(20)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -21215,10 +21215,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -21265,7 +21265,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1501:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -21295,20 +21295,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1205:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9037)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1501)
-const { buildURL } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -21669,7 +21669,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6110:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -21719,7 +21719,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8233:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -21755,7 +21755,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 7787:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -22185,20 +22185,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3186:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3165)
-const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(1861)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(1627)
-const { Request, fromInnerRequest } = __nccwpck_require__(268)
-const { kState } = __nccwpck_require__(907)
-const { fetching } = __nccwpck_require__(3345)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1168)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -23051,15 +23051,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4045:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3165)
-const { Cache } = __nccwpck_require__(3186)
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -23210,26 +23210,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3165:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(1003).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 7406:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(428)
-const { isValidHeaderName } = __nccwpck_require__(1168)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -23274,7 +23274,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2044:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -23293,15 +23293,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(7818)
-const { stringify } = __nccwpck_require__(1061)
-const { webidl } = __nccwpck_require__(1861)
-const { Headers } = __nccwpck_require__(548)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -23484,14 +23484,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7818:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
-const { isCTLExcludingHtab } = __nccwpck_require__(1061)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(428)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -23801,7 +23801,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1061:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -24160,13 +24160,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3535:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -24741,23 +24741,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8742:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(3345)
-const { makeRequest } = __nccwpck_require__(268)
-const { webidl } = __nccwpck_require__(1861)
-const { EventSourceStream } = __nccwpck_require__(3535)
-const { parseMIMEType } = __nccwpck_require__(428)
-const { createFastMessageEvent } = __nccwpck_require__(5924)
-const { isNetworkError } = __nccwpck_require__(1627)
-const { delay } = __nccwpck_require__(9003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -25231,7 +25231,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9003:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -25275,12 +25275,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9852:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -25290,16 +25290,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(1168)
-const { FormData } = __nccwpck_require__(2134)
-const { kState } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(428)
-const { multipartFormDataParser } = __nccwpck_require__(948)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -25811,7 +25811,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -25942,7 +25942,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 428:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26693,12 +26693,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8701:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(1003)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -26746,14 +26746,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 5114:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -26879,16 +26879,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 948:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { utf8DecodeBytes } = __nccwpck_require__(1168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(428)
-const { isFileLike } = __nccwpck_require__(5114)
-const { makeEntry } = __nccwpck_require__(2134)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -27360,16 +27360,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2134:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(1168)
-const { kState } = __nccwpck_require__(907)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { FileLike, isFileLike } = __nccwpck_require__(5114)
-const { webidl } = __nccwpck_require__(1861)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -27619,7 +27619,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 5779:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -27666,21 +27666,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 548:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1168)
-const { webidl } = __nccwpck_require__(1861)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -28360,7 +28360,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3345:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -28373,9 +28373,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(1627)
-const { HeadersList } = __nccwpck_require__(548)
-const { Request, cloneRequest } = __nccwpck_require__(268)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -28411,23 +28411,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(1168)
-const { kState, kDispatcher } = __nccwpck_require__(907)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { webidl } = __nccwpck_require__(1861)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -30637,23 +30637,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 268:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
-const { FinalizationRegistry } = __nccwpck_require__(8701)()
-const util = __nccwpck_require__(2272)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -30663,12 +30663,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -31681,14 +31681,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 1627:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
-const util = __nccwpck_require__(2272)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -31700,16 +31700,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(5055)
-const { kState, kHeaders } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
-const { FormData } = __nccwpck_require__(2134)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -32298,7 +32298,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 907:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -32314,21 +32314,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1168:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
-const { getGlobalOrigin } = __nccwpck_require__(5779)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(428)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(1861)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -33953,14 +33953,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1861:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(2272)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -34655,7 +34655,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1727:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -34952,7 +34952,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8755:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34961,16 +34961,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(234)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9521)
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -35303,12 +35303,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7309:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -35388,7 +35388,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9521:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -35405,7 +35405,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 234:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -35416,10 +35416,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9521)
-const { ProgressEvent } = __nccwpck_require__(7309)
-const { getEncoding } = __nccwpck_require__(1727)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(428)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -35803,27 +35803,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(4896)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3105)
-const { channels } = __nccwpck_require__(5726)
-const { CloseEvent } = __nccwpck_require__(5924)
-const { makeRequest } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { Headers, getHeadersList } = __nccwpck_require__(548)
-const { getDecodeSplit } = __nccwpck_require__(1168)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -36181,7 +36181,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6976:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -36254,14 +36254,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5924:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -36590,12 +36590,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(6976)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -36693,14 +36693,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8029:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3105)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -36805,16 +36805,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 276:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(4896)
-const { channels } = __nccwpck_require__(5726)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -36824,11 +36824,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3105)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { closeWebSocketConnection } = __nccwpck_require__(3969)
-const { PerMessageDeflate } = __nccwpck_require__(8029)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -37339,14 +37339,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6976)
-const FixedQueue = __nccwpck_require__(9220)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -37450,7 +37450,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 4896:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -37469,16 +37469,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3105:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(4896)
-const { states, opcodes } = __nccwpck_require__(6976)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5924)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(428)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -37798,15 +37798,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5358:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
-const { URLSerializer } = __nccwpck_require__(428)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6976)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -37815,21 +37815,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(4896)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(3105)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
-const { ByteParser } = __nccwpck_require__(276)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(2272)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5924)
-const { SendQueue } = __nccwpck_require__(5388)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -38400,1277 +38400,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4537:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Y9: () => (/* binding */ formatApeReport),
-/* harmony export */   nY: () => (/* binding */ missingArches),
-/* harmony export */   rA: () => (/* binding */ inspectApeFile)
-/* harmony export */ });
-/* unused harmony exports PRINTF_WINDOW, elfMachineName, inspectApe, findPrintfElfHeaders, decodePrintfString, findRawElfHeaders, findZip */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3919);
-/**
- * Reads an Actually Portable Executable without running it and reports what it holds: the file
- * magic, the PE header behind the MZ stub, one ELF header per CPU, the Mach-O header and the ZIP
- * central directory. The pipeline uses it to prove that apelink's output really carries every
- * requested architecture before the file is uploaded or released.
- *
- * Facts this relies on, all from the jart/cosmopolitan repository:
- * - ape/specification.md: the 8-byte magics `MZqFpD='`, `jartsr='` and `APEDBG='`; ELF headers are
- *   shell `printf '...'` statements of plain ASCII and octal escapes (never `\n`-style escapes)
- *   within the first 8192 bytes, one per CPU, told apart by e_machine; the x86-64 Mach-O header is
- *   found through a `dd ... bs=N skip=N count=N` statement of the prolog.
- * - ape/loader.c: the loader scans exactly those bytes for `printf '` and decodes 1-3 digit octal,
- *   storing the value into a byte, i.e. keeping its low 8 bits (as printf(1) in dash and bash does).
- *   Real files need that: apelink fills e_phoff in with FixupWordAsPrintf, whose first octal digit
- *   also takes bit 8 of the value, so e.g. an e_phoff of 0x2148 is spelled `\510\041`.
- * - tool/build/apelink.c: the MZ stub keeps e_lfanew at 0x3c (FinishGeneratingDosHeader) and it
- *   stays 0 when no x86-64 input carries a PE header; the printf'd Elf64_Ehdr gets a file offset
- *   as e_phoff (SecondPass); without Windows and bare metal in the support vector the magic is
- *   `jartsr=` plus a newline, no quote; the Mach-O header is 0xFEEDFACF for x86-64 (GenerateMacho);
- *   zip assets go at the end with absolute offsets (CopyZips).
- * - libc/elf/def.h (EM_NEXGEN32E 62, EM_AARCH64 183), libc/macho.h (CPU types),
- *   libc/nt/pedef.internal.h (PE machines 0x8664, 0xAA64), libc/zip.h (ZIP record magics).
- */
-
-
-/** The prolog window in which the spec requires the ELF printf statements. */
-const PRINTF_WINDOW = 8192;
-const ELF_HEADER_SIZE = 64;
-const ELF_PHDR_SIZE = 56;
-const PT_LOAD = 1;
-const MZ_HEADER_SIZE = 64;
-const E_LFANEW_OFFSET = 0x3c;
-const PE_SIGNATURE = Buffer.from('PE\0\0', 'latin1');
-const ELF_MAGIC = Buffer.from('\x7fELF', 'latin1');
-const MACHO_MAGIC_64 = Buffer.from([0xcf, 0xfa, 0xed, 0xfe]);
-const MACHO_EXECUTE = 2;
-const ZIP_EOCD = 0x06054b50;
-const ZIP_EOCD_SIZE = 22;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const ZIP_CENTRAL_FILE = 0x02014b50;
-const ELF_MACHINES = { 62: 'x86_64', 183: 'aarch64' };
-const PE_MACHINES = { 0x8664: 'x86_64', 0xaa64: 'aarch64' };
-const MACHO_CPUS = { 0x01000007: 'x86_64', 0x0100000c: 'aarch64' };
-function elfMachineName(eMachine) {
-    return ELF_MACHINES[eMachine] ?? `e_machine ${eMachine}`;
-}
-/**
- * Never throws: any byte string gets a report, and whatever is not a well-formed APE gets
- * isApe false with the first reason found.
- */
-function inspectApe(bytes) {
-    const report = {
-        isApe: false,
-        size: bytes.length,
-        pe: { present: false },
-        elf: [],
-        macho: { present: false },
-        zip: { present: false },
-        arches: []
-    };
-    try {
-        fillReport(bytes, report);
-    }
-    catch (err) {
-        // A bounds bug must not turn a bad file into a crash of the whole step.
-        report.isApe = false;
-        report.reason = `could not be parsed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}`;
-    }
-    return report;
-}
-function fillReport(bytes, report) {
-    const magic = readMagic(bytes);
-    if (!magic) {
-        report.reason = describeNonApe(bytes);
-        return;
-    }
-    report.magic = magic;
-    report.zip = findZip(bytes);
-    const printf = findPrintfElfHeaders(bytes);
-    const raw = findRawElfHeaders(bytes);
-    report.elf = [...printf.headers, ...raw].sort((a, b) => a.offset - b.offset);
-    report.arches = distinct(report.elf.map(h => h.machine));
-    report.macho = findMacho(bytes);
-    const pe = magic === 'MZqFpD' ? readPe(bytes) : { header: { present: false } };
-    report.pe = pe.header;
-    const reason = pe.problem ?? printf.problems[0] ?? noElfReason(report.elf);
-    if (reason)
-        report.reason = reason;
-    report.isApe = reason === undefined;
-}
-function readMagic(bytes) {
-    const head = bytes.toString('latin1', 0, 8);
-    if (head === "MZqFpD='")
-        return 'MZqFpD';
-    if (head === "APEDBG='")
-        return 'APEDBG';
-    // apelink writes `jartsr=` + newline (no quote) when neither Windows nor metal is targeted.
-    if (head === "jartsr='" || head === 'jartsr=\n')
-        return 'jartsr';
-    return undefined;
-}
-function describeNonApe(bytes) {
-    if (bytes.length === 0)
-        return 'the file is empty';
-    if (startsWith(bytes, ELF_MAGIC)) {
-        const machine = bytes.length >= 20 ? elfMachineName(bytes.readUInt16LE(18)) : 'unknown';
-        return `a plain ELF file (${machine}), not an APE: it has no shell prolog and runs on one OS only`;
-    }
-    if (startsWith(bytes, Buffer.from('#!'))) {
-        return "a script starting with #!, not an APE (no MZqFpD=' or jartsr=' magic)";
-    }
-    if (startsWith(bytes, Buffer.from('MZ'))) {
-        return "a plain MZ/PE (Windows) executable, not an APE: it lacks the MZqFpD=' magic";
-    }
-    if (startsWith(bytes, Buffer.from('PK\x03\x04', 'latin1'))) {
-        return 'a plain ZIP archive, not an APE';
-    }
-    const shown = bytes.subarray(0, 8).toString('hex');
-    return `no APE magic (MZqFpD=', jartsr=' or APEDBG=') at the start; first bytes are ${shown}`;
-}
-function noElfReason(elf) {
-    if (elf.length > 0)
-        return undefined;
-    return (`no ELF header: no printf '\\177ELF...' statement in the first ${PRINTF_WINDOW} bytes ` +
-        'and no embedded ELF header, so no Linux/BSD loader can start it');
-}
-// ---------- PE ----------
-function readPe(bytes) {
-    if (bytes.length < MZ_HEADER_SIZE) {
-        return {
-            header: { present: false },
-            problem: `truncated: ${bytes.length} bytes, but an MZqFpD APE needs the ${MZ_HEADER_SIZE}-byte MZ header`
-        };
-    }
-    const lfanew = bytes.readUInt32LE(E_LFANEW_OFFSET);
-    // apelink leaves e_lfanew 0 when no input carries a PE header (e.g. an aarch64-only build).
-    if (lfanew === 0)
-        return { header: { present: false } };
-    const hex = `0x${lfanew.toString(16)}`;
-    if (lfanew + 24 > bytes.length) {
-        return {
-            header: { present: false },
-            problem: `the MZ header's e_lfanew (${hex}) points past the end of the file (${bytes.length} bytes): the PE header is missing or the file is truncated`
-        };
-    }
-    if (!bytes.subarray(lfanew, lfanew + 4).equals(PE_SIGNATURE)) {
-        return {
-            header: { present: false },
-            problem: `the MZ header's e_lfanew (${hex}) does not point at a 'PE\\0\\0' signature`
-        };
-    }
-    const machine = bytes.readUInt16LE(lfanew + 4);
-    const name = PE_MACHINES[machine] ?? `0x${machine.toString(16)}`;
-    return { header: { present: true, offset: lfanew, machine: name } };
-}
-/** Finds every `printf '\177ELF...'` in the prolog window and checks the header it encodes. */
-function findPrintfElfHeaders(bytes) {
-    const scan = { headers: [], problems: [] };
-    const window = bytes.subarray(0, Math.min(bytes.length, PRINTF_WINDOW));
-    const needle = Buffer.from("printf '\\177ELF", 'latin1');
-    for (let at = window.indexOf(needle); at >= 0; at = window.indexOf(needle, at + 1)) {
-        const decoded = decodePrintfString(window, at + "printf '".length);
-        const where = `printf ELF header at offset ${at}`;
-        if ('error' in decoded) {
-            scan.problems.push(`${where}: ${decoded.error}`);
-            continue;
-        }
-        const problem = checkElfHeader(decoded.bytes, 0, bytes);
-        if (problem)
-            scan.problems.push(`${where}: ${problem}`);
-        else {
-            const machine = elfMachineName(decoded.bytes.readUInt16LE(18));
-            scan.headers.push({ machine, where: 'printf', offset: at });
-        }
-    }
-    return scan;
-}
-/**
- * Decodes the body of a single-quoted printf format as the spec allows it: printable ASCII as
- * itself and `\` followed by 1-3 octal digits, of which only the low 8 bits count (escapes up to
- * `\777` occur in real files; see the facts above). Anything else (a `\n`, a raw control byte, no
- * closing quote) is reported, since loaders would decode a different header than intended.
- */
-function decodePrintfString(text, start) {
-    const out = [];
-    let i = start;
-    while (i < text.length) {
-        const c = text[i];
-        if (c === 0x27)
-            return { bytes: Buffer.from(out) };
-        if (c === 0x5c) {
-            const { value, next } = readOctal(text, i + 1);
-            if (value === undefined) {
-                const shown = i + 1 < text.length ? JSON.stringify(String.fromCharCode(text[i + 1])) : 'EOF';
-                return {
-                    error: `unsupported escape \\ followed by ${shown} (only octal escapes are allowed)`
-                };
-            }
-            // What the loader's `char` store and printf(1) do: `\510` is 0x48.
-            out.push(value & 0xff);
-            i = next;
-            continue;
-        }
-        if (c < 0x20 || c > 0x7e) {
-            return { error: `raw byte 0x${c.toString(16)} inside the printf string` };
-        }
-        out.push(c);
-        i += 1;
-    }
-    return {
-        error: `the printf string has no closing quote within the first ${PRINTF_WINDOW} bytes`
-    };
-}
-function readOctal(text, start) {
-    let value;
-    let i = start;
-    while (i < text.length && i < start + 3 && text[i] >= 0x30 && text[i] <= 0x37) {
-        value = (value ?? 0) * 8 + (text[i] - 0x30);
-        i += 1;
-    }
-    return { value, next: i };
-}
-/**
- * Checks an Elf64 header at `at` of `header`; its e_phoff (made absolute by `phoffBase`) must
- * point at program headers inside `file` that include a PT_LOAD, and every PT_LOAD's bytes must
- * be inside `file` too (offsets made absolute by the same base). Returns the problem, if any.
- */
-function checkElfHeader(header, at, file, phoffBase = 0) {
-    if (header.length - at < ELF_HEADER_SIZE) {
-        return `decodes to ${header.length - at} bytes, an ELF64 header needs ${ELF_HEADER_SIZE}`;
-    }
-    if (!header.subarray(at, at + 4).equals(ELF_MAGIC))
-        return 'no \\177ELF magic';
-    if (header[at + 4] !== 2 || header[at + 5] !== 1)
-        return 'not a 64-bit little-endian ELF header';
-    const type = header.readUInt16LE(at + 16);
-    if (type !== 2 && type !== 3)
-        return `e_type ${type} is not an executable`;
-    const phentsize = header.readUInt16LE(at + 54);
-    if (phentsize !== ELF_PHDR_SIZE)
-        return `e_phentsize ${phentsize} is not ${ELF_PHDR_SIZE}`;
-    const phnum = header.readUInt16LE(at + 56);
-    if (phnum === 0)
-        return 'e_phnum is 0';
-    const phoff = Number(header.readBigUInt64LE(at + 32)) + phoffBase;
-    if (!Number.isSafeInteger(phoff) || phoff + phnum * ELF_PHDR_SIZE > file.length) {
-        return `its program headers (e_phoff ${phoff}, ${phnum} entries) lie past the end of the file (${file.length} bytes)`;
-    }
-    return checkLoadSegments(file, phoff, phnum, phoffBase);
-}
-/** Every PT_LOAD's bytes must be in the file: a cut-off download or copy fails here. */
-function checkLoadSegments(file, phoff, phnum, base) {
-    let loads = 0;
-    for (let k = 0; k < phnum; k += 1) {
-        const entry = phoff + k * ELF_PHDR_SIZE;
-        if (file.readUInt32LE(entry) !== PT_LOAD)
-            continue;
-        loads += 1;
-        const offset = Number(file.readBigUInt64LE(entry + 8)) + base;
-        const size = Number(file.readBigUInt64LE(entry + 32));
-        if (!Number.isSafeInteger(offset + size) || offset + size > file.length) {
-            return `a PT_LOAD segment (file offset ${offset}, ${size} bytes) lies past the end of the file (${file.length} bytes): truncated?`;
-        }
-    }
-    return loads > 0
-        ? undefined
-        : `none of its ${phnum} program headers at offset ${phoff} is PT_LOAD`;
-}
-// ---------- raw ELF headers ----------
-/**
- * Binary Elf64 headers embedded in the file (8-byte aligned, as linkers place them). Only headers
- * whose program header table lies inside the file and has a PT_LOAD count, so a stray "\177ELF"
- * inside code or data is not mistaken for one.
- */
-function findRawElfHeaders(bytes) {
-    const found = [];
-    for (let at = bytes.indexOf(ELF_MAGIC, 8); at >= 0; at = bytes.indexOf(ELF_MAGIC, at + 1)) {
-        if (at % 8 !== 0)
-            continue;
-        if (checkElfHeader(bytes, at, bytes, at) !== undefined)
-            continue;
-        found.push({ machine: elfMachineName(bytes.readUInt16LE(at + 18)), where: 'raw', offset: at });
-    }
-    return found;
-}
-// ---------- Mach-O ----------
-/** The spec's generalised `dd` rule: quotes and $(( )) around numbers are tolerated. */
-const MACHO_DD = /bs=(['"] *)?(\$\(\( *)?(\d+)( *\)\))?( *['"])? +skip=(['"] *)?(\$\(\( *)?(\d+)( *\)\))?( *['"])? +count=/g;
-function findMacho(bytes) {
-    const prolog = bytes.toString('latin1', 0, Math.min(bytes.length, PRINTF_WINDOW));
-    for (const match of prolog.matchAll(MACHO_DD)) {
-        const offset = Number(match[3]) * Number(match[8]);
-        const cpu = machoCpuAt(bytes, offset);
-        if (cpu)
-            return { present: true, offset, cpu };
-    }
-    for (let at = bytes.indexOf(MACHO_MAGIC_64); at >= 0; at = bytes.indexOf(MACHO_MAGIC_64, at + 1)) {
-        if (at % 8 !== 0)
-            continue;
-        const cpu = machoCpuAt(bytes, at);
-        if (cpu)
-            return { present: true, offset: at, cpu };
-    }
-    return { present: false };
-}
-/** The CPU of a 64-bit Mach-O executable header at `at`, if one is there. */
-function machoCpuAt(bytes, at) {
-    if (!Number.isSafeInteger(at) || at + 32 > bytes.length)
-        return undefined;
-    if (!bytes.subarray(at, at + 4).equals(MACHO_MAGIC_64))
-        return undefined;
-    if (bytes.readUInt32LE(at + 12) !== MACHO_EXECUTE)
-        return undefined;
-    return MACHO_CPUS[bytes.readUInt32LE(at + 4)];
-}
-// ---------- ZIP ----------
-/** The end-of-central-directory record (zip64 aware), checked against the central directory. */
-function findZip(bytes) {
-    const lowest = Math.max(0, bytes.length - ZIP_EOCD_SIZE - 0xffff);
-    for (let at = bytes.length - ZIP_EOCD_SIZE; at >= lowest; at -= 1) {
-        if (bytes.readUInt32LE(at) !== ZIP_EOCD)
-            continue;
-        if (at + ZIP_EOCD_SIZE + bytes.readUInt16LE(at + 20) !== bytes.length)
-            continue;
-        const directory = readCentralDirectory(bytes, at);
-        if (directory)
-            return { present: true, ...directory };
-    }
-    return { present: false };
-}
-function readCentralDirectory(bytes, eocd) {
-    let entries = bytes.readUInt16LE(eocd + 10);
-    let size = bytes.readUInt32LE(eocd + 12);
-    let offset = bytes.readUInt32LE(eocd + 16);
-    let end = eocd;
-    if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-        const zip64 = readZip64(bytes, eocd);
-        if (!zip64)
-            return undefined;
-        ({ entries, size, offset, end } = zip64);
-    }
-    if (offset + size > end)
-        return undefined;
-    if (entries > 0 &&
-        (offset + 4 > bytes.length || bytes.readUInt32LE(offset) !== ZIP_CENTRAL_FILE)) {
-        return undefined;
-    }
-    return { entries, centralDirectoryOffset: offset };
-}
-function readZip64(bytes, eocd) {
-    const locator = eocd - 20;
-    if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR)
-        return undefined;
-    const record = Number(bytes.readBigUInt64LE(locator + 8));
-    if (!Number.isSafeInteger(record) || record + 56 > locator)
-        return undefined;
-    if (bytes.readUInt32LE(record) !== ZIP64_EOCD)
-        return undefined;
-    return {
-        entries: Number(bytes.readBigUInt64LE(record + 32)),
-        size: Number(bytes.readBigUInt64LE(record + 40)),
-        offset: Number(bytes.readBigUInt64LE(record + 48)),
-        end: record
-    };
-}
-// ---------- edges and helpers for the pipeline ----------
-async function inspectApeFile(path) {
-    let bytes;
-    try {
-        bytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path);
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`Cannot inspect ${path}: the file does not exist (apelink should have written it)`);
-        }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`Cannot inspect ${path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}`);
-    }
-    return inspectApe(bytes);
-}
-/** The requested architectures that have no ELF header in the file. */
-function missingArches(report, wanted) {
-    return wanted.filter(arch => !report.arches.includes(arch));
-}
-function formatApeReport(report, path) {
-    const size = formatSize(report.size);
-    if (!report.isApe)
-        return `${path}: not an APE (${size}): ${report.reason ?? 'unknown reason'}`;
-    const lines = [`${path}: APE (${report.magic}), ${size}, arches: ${report.arches.join(', ')}`];
-    const elf = report.elf.map(h => `${h.machine} (${h.where} @${hex(h.offset)})`).join(', ');
-    lines.push(`  ELF headers: ${elf}`);
-    lines.push(report.pe.present
-        ? `  PE: ${report.pe.machine} header @${hex(report.pe.offset)}`
-        : '  PE: none (no Windows)');
-    lines.push(report.macho.present
-        ? `  Mach-O: ${report.macho.cpu} header @${hex(report.macho.offset)}`
-        : '  Mach-O: none');
-    lines.push(report.zip.present
-        ? `  ZIP: ${report.zip.entries} entries, central directory @${hex(report.zip.centralDirectoryOffset)}`
-        : '  ZIP: none');
-    return lines.join('\n');
-}
-function hex(n) {
-    return n === undefined ? '?' : `0x${n.toString(16)}`;
-}
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} bytes`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function startsWith(bytes, prefix) {
-    return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
-}
-function distinct(values) {
-    return [...new Set(values)];
-}
-
-
-/***/ }),
-
-/***/ 6087:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ CliHost)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/**
- * The Host for the local command: plain console output, outputs printed at the end as
- * `name=value` lines, the summary written to a file only when asked. PATH changes apply to this
- * process (so later stages find cosmocc) and are reported, since a CLI cannot change its shell's.
- */
-
-
-class CliHost {
-    options;
-    outputs = new Map();
-    state = new Map();
-    constructor(options) {
-        this.options = options;
-    }
-    info(message) {
-        console.log(message);
-    }
-    warning(message, props) {
-        console.error(`warning: ${where(props)}${message}`);
-    }
-    error(message, props) {
-        console.error(`error: ${where(props)}${message}`);
-    }
-    debug(message) {
-        if (this.options.verbose)
-            console.error(`debug: ${message}`);
-    }
-    isDebug() {
-        return this.options.verbose;
-    }
-    async group(name, fn) {
-        console.log(`== ${name}`);
-        return fn();
-    }
-    setOutput(name, value) {
-        this.outputs.set(name, value);
-    }
-    addPath(dir) {
-        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_1___default().delimiter)}${process.env.PATH ?? ''}`;
-        this.info(`(add to your PATH to use it outside this command: ${dir})`);
-    }
-    exportVariable(name, value) {
-        process.env[name] = value;
-    }
-    saveState(name, value) {
-        this.state.set(name, value);
-    }
-    getState(name) {
-        return this.state.get(name) ?? '';
-    }
-    async appendSummary(markdown) {
-        if (this.options.summaryFile)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.appendFile)(this.options.summaryFile, markdown);
-    }
-}
-function where(props) {
-    if (!props?.file)
-        return '';
-    return `${props.file}${props.startLine ? `:${props.startLine}` : ''}: `;
-}
-
-
-/***/ }),
-
-/***/ 9792:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
+/***/ 6480:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ helpText),
-/* harmony export */   i: () => (/* binding */ main)
-/* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _ape_inspect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4537);
-/* harmony import */ var _cli_host_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6087);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9816);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6819);
-/* harmony import */ var _pipeline_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9439);
-/**
- * The local command: the same pipeline as the action, outside GitHub Actions, so a CI build can be
- * reproduced on a laptop. Flags mirror the action's inputs one to one (`--cosmocc-version 4.0.2`).
- *
- *   node dist/cli.js build [--manifest-path crate/Cargo.toml] [--arch x86_64] ...
- *   node dist/cli.js setup [--cosmocc-version 4.0.2]
- *   node dist/cli.js inspect FILE [--json]
- */
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5327);
+/** Entry of the local command (dist/cli.js): nothing but the call. */
 
-
-
-
-
-
-
-
-const COMMANDS = ['build', 'setup', 'inspect'];
-function helpText() {
-    const width = Math.max(..._inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .INPUT_NAMES */ .Qh.map(n => n.length)) + 4;
-    const inputs = _inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .INPUT_NAMES */ .Qh.filter(n => n !== 'mode').map(name => `  --${name.padEnd(width)}${_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .INPUT_DEFAULTS */ .WJ[name] ? `default: ${_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .INPUT_DEFAULTS */ .WJ[name]}` : ''}`);
-    return [
-        'Usage: node dist/cli.js <command> [flags]',
-        '',
-        'Commands:',
-        '  build              build the crate into one .com per bin (like the action with mode: build)',
-        '  setup              install cosmocc only and print where (like mode: setup)',
-        '  inspect FILE       describe an APE file without running it (--json for machine output)',
-        '',
-        'Flags (the action inputs of the same names; see the README for each):',
-        ...inputs,
-        '',
-        'Other flags:',
-        '  --verbose          debug output (also makes the linker wrappers print their argv)',
-        '  --summary-file F   append the job-summary markdown to F',
-        '  --json             with inspect: print the report as JSON',
-        '  --help             this text',
-        '',
-        'Outside GitHub Actions, cosmocc is kept in $RUNNER_TOOL_CACHE (default: ~/.cache/ape-action/tool-cache)',
-        'and the cross-run Actions cache is not used.'
-    ].join('\n');
-}
-function parseFlags(argv) {
-    const options = {
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'summary-file': { type: 'string' }
-    };
-    for (const name of _inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .INPUT_NAMES */ .Qh)
-        if (name !== 'mode')
-            options[name] = { type: 'string' };
-    const { values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({
-        args: argv,
-        options,
-        allowPositionals: true,
-        strict: true
-    });
-    return { positionals, flags: values };
-}
-/** Tool-cache needs these; on a runner they are set, locally we pick per-user defaults. */
-function ensureRunnerDirs() {
-    const base = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(process.env.XDG_CACHE_HOME || node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_os__WEBPACK_IMPORTED_MODULE_0___default().homedir(), '.cache'), 'ape-action');
-    process.env.RUNNER_TOOL_CACHE ||= node_path__WEBPACK_IMPORTED_MODULE_1___default().join(base, 'tool-cache');
-    process.env.RUNNER_TEMP ||= node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir(), 'ape-action');
-}
-async function main(argv) {
-    let parsed;
-    try {
-        parsed = parseFlags(argv);
-    }
-    catch (err) {
-        console.error(`error: ${err.message}\n\n${helpText()}`);
-        return 2;
-    }
-    const { positionals, flags } = parsed;
-    const command = positionals[0];
-    if (flags.help || command === undefined) {
-        console.log(helpText());
-        return flags.help ? 0 : 2;
-    }
-    if (!COMMANDS.includes(command)) {
-        console.error(`error: unknown command '${command}'; use one of ${COMMANDS.join(', ')}\n\n${helpText()}`);
-        return 2;
-    }
-    const host = new _cli_host_js__WEBPACK_IMPORTED_MODULE_4__/* .CliHost */ .F({
-        verbose: flags.verbose === true,
-        summaryFile: flags['summary-file']
-    });
-    try {
-        if (command === 'inspect')
-            return await inspect(positionals[1], flags.json === true);
-        ensureRunnerDirs();
-        const config = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .parseInputs */ .TL)(name => name === 'mode' ? command : flags[name]);
-        const options = { host, annotations: false };
-        if (config.mode === 'setup')
-            await (0,_pipeline_js__WEBPACK_IMPORTED_MODULE_7__/* .runSetup */ .xn)(config, options);
-        else
-            await (0,_pipeline_js__WEBPACK_IMPORTED_MODULE_7__/* .runBuild */ .cM)(config, options);
-        for (const [name, value] of host.outputs)
-            console.log(`${name}=${value}`);
-        return 0;
-    }
-    catch (err) {
-        host.error((0,_failure_js__WEBPACK_IMPORTED_MODULE_5__/* .describeFailure */ .I)(err, host));
-        return 1;
-    }
-}
-async function inspect(file, json) {
-    if (!file) {
-        console.error('error: inspect needs a file: node dist/cli.js inspect FILE [--json]');
-        return 2;
-    }
-    const report = await (0,_ape_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .inspectApeFile */ .rA)(file);
-    console.log(json ? JSON.stringify(report, null, 2) : (0,_ape_inspect_js__WEBPACK_IMPORTED_MODULE_3__/* .formatApeReport */ .Y9)(report, file));
-    return report.isApe ? 0 : 1;
-}
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3919:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   lZ: () => (/* binding */ ActionError)
-/* harmony export */ });
-/**
- * Errors the user can act on. Anything that is not one of these is a bug in the action and is
- * reported with its stack; these are reported as a single clear line.
- */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = new.target.name;
-    }
-}
-/** A bad input value: names the input, the value and what is allowed. */
-class InputError extends ActionError {
-    input;
-    value;
-    constructor(input, value, allowed) {
-        super(`Input '${input}' has an invalid value ${JSON.stringify(value)}: ${allowed}`);
-        this.input = input;
-        this.value = value;
-    }
-}
-function errorMessage(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-
-/***/ }),
-
-/***/ 9816:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ describeFailure)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3919);
-/**
- * One place that turns an exception into what the user sees: an ActionError is the whole story
- * (one clear line); anything else is a bug, reported as such with its stack in the debug log.
- */
-
-function describeFailure(err, host) {
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ)
-        return err.message;
-    if (err instanceof Error && err.stack)
-        host.debug(err.stack);
-    return `Unexpected error in ape-action (please report it with the debug log): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(err)}`;
-}
-
-
-/***/ }),
-
-/***/ 6819:
+/***/ 5327:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Pr: () => (/* binding */ ARCHES),
-  XJ: () => (/* binding */ DEFAULT_RUST_TOOLCHAIN),
-  WJ: () => (/* binding */ INPUT_DEFAULTS),
-  Qh: () => (/* binding */ INPUT_NAMES),
-  TL: () => (/* binding */ parseInputs)
+  i: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: parseArches, parseCargoArgs, parseList, parseRustToolchain
+// UNUSED EXPORTS: helpText
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/shlex/shlex.js
-
-
-/*
-  Port of a subset of the features of CPython's shlex module, which provides a
-  shell-like lexer. Original code by Eric S. Raymond and other contributors.
-*/
-
-class Shlexer {
-  constructor (string) {
-    this.i = 0
-    this.string = string
-
-    /**
-     * Characters that will be considered whitespace and skipped. Whitespace
-     * bounds tokens. By default, includes space, tab, linefeed and carriage
-     * return.
-     */
-    this.whitespace = ' \t\r\n'
-
-    /**
-     * Characters that will be considered string quotes. The token accumulates
-     * until the same quote is encountered again (thus, different quote types
-     * protect each other as in the shell.) By default, includes ASCII single
-     * and double quotes.
-     */
-    this.quotes = `'"`
-
-    /**
-     * Characters that will be considered as escape. Just `\` by default.
-     */
-    this.escapes = '\\'
-
-    /**
-     * The subset of quote types that allow escaped characters. Just `"` by default.
-     */
-    this.escapedQuotes = '"'
-
-    /**
-     * Whether to support ANSI C-style $'' quotes
-     * https://www.gnu.org/software/bash/manual/html_node/ANSI_002dC-Quoting.html
-     */
-    this.ansiCQuotes = true
-
-    /**
-     * Whether to support localized $"" quotes
-     * https://www.gnu.org/software/bash/manual/html_node/Locale-Translation.html
-     *
-     * The behavior is as if the current locale is set to C or POSIX, i.e., the
-     * contents are not translated.
-     */
-    this.localeQuotes = true
-
-    this.debug = false
-  }
-
-  readChar () {
-    return this.string.charAt(this.i++)
-  }
-
-  processEscapes (string, quote, isAnsiCQuote) {
-    if (!isAnsiCQuote && !this.escapedQuotes.includes(quote)) {
-      // This quote type doesn't support escape sequences
-      return string
-    }
-
-    // We need to form a regex that matches any of the escape characters,
-    // without interpreting any of the characters as a regex special character.
-    const anyEscape = '[' + this.escapes.replace(/(.)/g, '\\$1') + ']'
-
-    // In regular quoted strings, we can only escape an escape character, and
-    // the quote character itself.
-    if (!isAnsiCQuote && this.escapedQuotes.includes(quote)) {
-      const re = new RegExp(
-        anyEscape + '(' + anyEscape + '|\\' + quote + ')', 'g')
-      return string.replace(re, '$1')
-    }
-
-    // ANSI C quoted strings support a wide variety of escape sequences
-    if (isAnsiCQuote) {
-      const patterns = {
-        // Literal characters
-        '([\\\\\'"?])': (x) => x,
-
-        // Non-printable ASCII characters
-        'a': () => '\x07',
-        'b': () => '\x08',
-        'e|E': () => '\x1b',
-        'f': () => '\x0c',
-        'n': () => '\x0a',
-        'r': () => '\x0d',
-        't': () => '\x09',
-        'v': () => '\x0b',
-
-        // Octal bytes
-        '([0-7]{1,3})': (x) => String.fromCharCode(parseInt(x, 8)),
-
-        // Hexadecimal bytes
-        'x([0-9a-fA-F]{1,2})': (x) => String.fromCharCode(parseInt(x, 16)),
-
-        // Unicode code units
-        'u([0-9a-fA-F]{1,4})': (x) => String.fromCharCode(parseInt(x, 16)),
-        'U([0-9a-fA-F]{1,8})': (x) => String.fromCharCode(parseInt(x, 16)),
-
-        // Control characters
-        // https://en.wikipedia.org/wiki/Control_character#How_control_characters_map_to_keyboards
-        'c(.)': (x) => {
-          if (x === '?') {
-            return '\x7f'
-          } else if (x === '@') {
-            return '\x00'
-          } else {
-            return String.fromCharCode(x.charCodeAt(0) & 31)
-          }
-        }
-      }
-
-      // Construct an uber-RegEx that catches all of the above pattern
-      const re = new RegExp(
-        anyEscape + '(' + Object.keys(patterns).join('|') + ')', 'g')
-
-      // For each match, figure out which subpattern matched, and apply the
-      // corresponding function
-      return string.replace(re, function (m, p1) {
-        for (const matched in patterns) {
-          const mm = new RegExp('^' + matched + '$').exec(p1)
-          if (mm === null) {
-            continue
-          }
-
-          return patterns[matched].apply(null, mm.slice(1))
-        }
-      })
-    }
-
-    // Should not get here
-    return undefined
-  }
-
-  * [Symbol.iterator] () {
-    let inQuote = false
-    let inDollarQuote = false
-    let escaped = false
-    let lastDollar = -2 // position of last dollar sign we saw
-    let token
-
-    if (this.debug) {
-      console.log('full input:', '>' + this.string + '<')
-    }
-
-    while (true) {
-      const pos = this.i
-      const char = this.readChar()
-
-      if (this.debug) {
-        console.log(
-          'position:', pos,
-          'input:', '>' + char + '<',
-          'accumulated:', token,
-          'inQuote:', inQuote,
-          'inDollarQuote:', inDollarQuote,
-          'lastDollar:', lastDollar,
-          'escaped:', escaped
-        )
-      }
-
-      // Ran out of characters, we're done
-      if (char === '') {
-        if (inQuote) { throw new Error('Got EOF while in a quoted string') }
-        if (escaped) { throw new Error('Got EOF while in an escape sequence') }
-        if (token !== undefined) { yield token }
-        return
-      }
-
-      // We were in an escape sequence, complete it
-      if (escaped) {
-        if (char === '\n') {
-          // An escaped newline just means to continue the command on the next
-          // line. We just need to ignore it.
-        } else if (inQuote) {
-          // If we are in a quote, just accumulate the whole escape sequence,
-          // as we will interpret escape sequences later.
-          token = (token || '') + escaped + char
-        } else {
-          // Just use the literal character
-          token = (token || '') + char
-        }
-
-        escaped = false
-        continue
-      }
-
-      if (this.escapes.includes(char)) {
-        if (!inQuote || inDollarQuote !== false || this.escapedQuotes.includes(inQuote)) {
-          // We encountered an escape character, which is going to affect how
-          // we treat the next character.
-          escaped = char
-          continue
-        } else {
-          // This string type doesn't use escape characters. Ignore for now.
-        }
-      }
-
-      // We were in a string
-      if (inQuote !== false) {
-        // String is finished. Don't grab the quote character.
-        if (char === inQuote) {
-          token = this.processEscapes(token, inQuote, inDollarQuote === '\'')
-          inQuote = false
-          inDollarQuote = false
-          continue
-        }
-
-        // String isn't finished yet, accumulate the character
-        token = (token || '') + char
-        continue
-      }
-
-      // This is the start of a new string, don't accumulate the quotation mark
-      if (this.quotes.includes(char)) {
-        inQuote = char
-        if (lastDollar === pos - 1) {
-          if (char === '\'' && !this.ansiCQuotes) {
-            // Feature not enabled
-          } else if (char === '"' && !this.localeQuotes) {
-            // Feature not enabled
-          } else {
-            inDollarQuote = char
-          }
-        }
-
-        token = (token || '') // fixes blank string
-
-        if (inDollarQuote !== false) {
-          // Drop the opening $ we captured before
-          token = token.slice(0, -1)
-        }
-
-        continue
-      }
-
-      // This is a dollar sign, record that we saw it in case it's the start of
-      // an ANSI C or localized string
-      if (inQuote === false && char === '$') {
-        lastDollar = pos
-      }
-
-      // This is whitespace, so yield the token if we have one
-      if (this.whitespace.includes(char)) {
-        if (token !== undefined) { yield token }
-        token = undefined
-        continue
-      }
-
-      // Otherwise, accumulate the character
-      token = (token || '') + char
-    }
-  }
-}
-
-
-/**
- * Splits a given string using shell-like syntax. This function is the inverse
- * of shlex.join().
- *
- * @param {String} s String to split.
- * @returns {String[]}
- */
-function split (s) {
-  return Array.from(new Shlexer(s))
-}
-
-/**
- * Escapes a potentially shell-unsafe string using quotes.
- *
- * @param {String} s String to quote
- * @returns {String}
- */
-function quote (s) {
-  if (s === '') { return '\'\'' }
-
-  const unsafeRe = /[^\w@%\-+=:,./]/
-  if (!unsafeRe.test(s)) { return s }
-
-  return ('\'' + s.replace(/('+)/g, '\'"$1"\'') + '\'').replace(/^''|''$/g, '')
-}
-
-
-/**
- * Concatenate the tokens of the list args and return a string. This function
- * is the inverse of shlex.split().
- *
- * The returned value is shell-escaped to protect against injection
- * vulnerabilities (see shlex.quote()).
- *
- * @param {String[]} args List of args to join
- * @returns {String}
- */
-function join (args) {
-  if (!Array.isArray(args)) {
-    throw new TypeError("args should be an array")
-  }
-  return args.map(quote).join(" ")
-}
-
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3919);
-;// CONCATENATED MODULE: ./src/cosmocc/versions.ts
-/**
- * Known cosmocc releases and the SHA-256 of their zip. cosmocc publishes no checksum file next
- * to its zips, so the digests live here; a version missing from the table needs the user's own
- * `cosmocc-sha256`. Add a row only with a digest confirmed from two independent sources.
- */
-const KNOWN_COSMOCC_SHA256 = {
-    '4.0.2': '85b8c37a406d862e656ad4ec14be9f6ce474c1b436b9615e91a55208aced3f44'
-};
-const DEFAULT_COSMOCC_VERSION = '4.0.2';
-/**
- * cosmocc tags are plain `MAJOR.MINOR.PATCH`. Anything else (`latest`, `4.0`, `../x`) is refused:
- * it would either escape the tool-cache directory or never hit the semver-keyed tool cache, and
- * the unversioned "current" zip must never be cached under a version.
- */
-const COSMOCC_VERSION_PATTERN = /^(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
-function knownSha256(version) {
-    return Object.prototype.hasOwnProperty.call(KNOWN_COSMOCC_SHA256, version)
-        ? KNOWN_COSMOCC_SHA256[version]
-        : undefined;
-}
-/** Where a version is downloaded from, in order: the project's own host, then GitHub's mirror. */
-function defaultCosmoccUrls(version) {
-    return [
-        `https://cosmo.zip/pub/cosmocc/cosmocc-${version}.zip`,
-        `https://github.com/jart/cosmopolitan/releases/download/${version}/cosmocc-${version}.zip`
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every action input, parsed and validated into one typed Config before anything is downloaded.
- * Pure: takes a lookup function for raw values, so the action (core.getInput), the local command
- * (flags) and tests all feed it the same way.
- */
-
-
-
-const ARCHES = ['x86_64', 'aarch64'];
-/**
- * The pinned default nightly. 2026-05-20 ships rustc 1.97.0-nightly (e50aa6fba 2026-05-19): newer
- * than cargo's `-Z json-target-spec` (2026-01-25), and the exact compiler our spec derivation is
- * validated against in this repository's integration tests.
- */
-const DEFAULT_RUST_TOOLCHAIN = 'nightly-2026-05-20';
-/** Input names and defaults, exactly as in action.yml (a test keeps the two in step). */
-const INPUT_DEFAULTS = {
-    mode: 'build',
-    'manifest-path': 'Cargo.toml',
-    bins: '',
-    package: '',
-    arch: 'x86_64,aarch64',
-    profile: 'release',
-    'cargo-args': '',
-    'output-dir': 'target/ape',
-    'cosmocc-version': DEFAULT_COSMOCC_VERSION,
-    'cosmocc-sha256': '',
-    'cosmocc-url': '',
-    'cosmocc-dir': '',
-    'rust-toolchain': DEFAULT_RUST_TOOLCHAIN,
-    cache: 'true'
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-const PACKAGE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.+:@/-]*$/;
-const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
-const NIGHTLY_PATTERN = /^nightly-(\d{4})-(\d{2})-(\d{2})$/;
-/** Arguments the action sets itself; a second copy from cargo-args would fight it. */
-const RESERVED_CARGO_ARGS = [
-    '--target',
-    '--manifest-path',
-    '--profile',
-    '--release',
-    '-Z',
-    '--bin',
-    '--package',
-    '-p'
-];
-function parseInputs(lookup) {
-    const get = (name) => (lookup(name) ?? '').trim() || INPUT_DEFAULTS[name];
-    const optional = (name) => (lookup(name) ?? '').trim() || undefined;
-    const mode = parseMode(get('mode'));
-    const cosmocc = parseCosmocc(get('cosmocc-version'), optional('cosmocc-sha256'), optional('cosmocc-url'), optional('cosmocc-dir'));
-    return {
-        mode,
-        manifestPath: parseManifestPath(get('manifest-path')),
-        bins: parseList(get('bins')).map(bin => checkName('bins', bin, 'a bin target name (letters, digits, _ and -)')),
-        package: parsePackage(optional('package')),
-        arches: parseArches(get('arch')),
-        profile: checkName('profile', get('profile'), 'a cargo profile name such as release or dev'),
-        cargoArgs: parseCargoArgs(optional('cargo-args')),
-        outputDir: get('output-dir'),
-        cosmocc,
-        rustToolchain: parseRustToolchain(get('rust-toolchain')),
-        cache: parseBoolean('cache', get('cache'))
-    };
-}
-/** Splits on commas and newlines, dropping blanks: `a, b` and a YAML block list both work. */
-function parseList(value) {
-    return value
-        .split(/[,\n]/)
-        .map(item => item.trim())
-        .filter(item => item.length > 0);
-}
-function parseMode(value) {
-    if (value === 'build' || value === 'setup')
-        return value;
-    throw new errors/* InputError */.dz('mode', value, "use 'build' (crate to .com) or 'setup' (install cosmocc only)");
-}
-function parseManifestPath(value) {
-    if (!/(^|[\\/])Cargo\.toml$/.test(value)) {
-        throw new errors/* InputError */.dz('manifest-path', value, 'give the path of a Cargo.toml file, e.g. Cargo.toml or crates/cli/Cargo.toml');
-    }
-    return value;
-}
-function parsePackage(value) {
-    if (value === undefined)
-        return undefined;
-    if (!PACKAGE_PATTERN.test(value)) {
-        throw new errors/* InputError */.dz('package', value, 'give one workspace member as a cargo package spec, e.g. my-cli or my-cli@1.2.0');
-    }
-    return value;
-}
-function checkName(input, value, allowed) {
-    if (!NAME_PATTERN.test(value))
-        throw new errors/* InputError */.dz(input, value, allowed);
-    return value;
-}
-function parseArches(value) {
-    const items = parseList(value);
-    if (items.length === 0)
-        throw new errors/* InputError */.dz('arch', value, `list one or both of ${ARCHES.join(', ')}`);
-    const arches = [];
-    for (const item of items) {
-        if (!ARCHES.includes(item)) {
-            const hint = ARCH_ALIASES[item.toLowerCase()];
-            const suggestion = hint ? ` (did you mean ${hint}?)` : '';
-            throw new errors/* InputError */.dz('arch', value, `each entry must be one of ${ARCHES.join(', ')}; got '${item}'${suggestion}`);
-        }
-        if (!arches.includes(item))
-            arches.push(item);
-    }
-    // Always x86_64 first: apelink's output does not depend on the order, but logs and caches do.
-    return ARCHES.filter(arch => arches.includes(arch));
-}
-const ARCH_ALIASES = {
-    x64: 'x86_64',
-    amd64: 'x86_64',
-    'x86-64': 'x86_64',
-    x86_64: 'x86_64',
-    arm64: 'aarch64',
-    aarch64: 'aarch64'
-};
-function parseCargoArgs(value) {
-    if (value === undefined)
-        return [];
-    let args;
-    try {
-        // Shell-word splitting only: quotes group words, but nothing is expanded or executed, so
-        // `;`, `$(..)` and `|` reach cargo as literal text.
-        args = split(value);
-    }
-    catch (err) {
-        throw new errors/* InputError */.dz('cargo-args', value, `write arguments as shell words with balanced quotes (${err.message})`);
-    }
-    for (const arg of args) {
-        const flag = arg.split('=')[0];
-        if (RESERVED_CARGO_ARGS.includes(flag) || (flag.startsWith('-Z') && flag !== '-Z')) {
-            throw new errors/* InputError */.dz('cargo-args', value, `'${arg}' is set by the action itself; use the inputs bins, package, profile and arch instead`);
-        }
-    }
-    return args;
-}
-function parseCosmocc(version, sha, url, dir) {
-    if (!COSMOCC_VERSION_PATTERN.test(version)) {
-        throw new errors/* InputError */.dz('cosmocc-version', version, 'give a released cosmocc version as MAJOR.MINOR.PATCH, e.g. 4.0.2 (not "latest")');
-    }
-    if (sha !== undefined && !SHA256_PATTERN.test(sha)) {
-        throw new errors/* InputError */.dz('cosmocc-sha256', sha, 'give the 64 hex digit SHA-256 of the cosmocc zip');
-    }
-    const urls = url === undefined ? defaultCosmoccUrls(version) : [parseUrl(url)];
-    const expected = sha?.toLowerCase() ?? knownSha256(version);
-    if (dir !== undefined)
-        return { version, sha256: expected ?? '', urls, dir };
-    if (expected === undefined) {
-        throw new errors/* InputError */.dz('cosmocc-version', version, `this version is not in the action's checksum table; set cosmocc-sha256 to the zip's SHA-256 (known versions: ${Object.keys(KNOWN_COSMOCC_SHA256).join(', ')})`);
-    }
-    return { version, sha256: expected, urls };
-}
-function parseUrl(value) {
-    let parsed;
-    try {
-        parsed = new URL(value);
-    }
-    catch {
-        throw new errors/* InputError */.dz('cosmocc-url', value, 'give a full http(s) URL of a cosmocc zip');
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new errors/* InputError */.dz('cosmocc-url', value, 'only http and https URLs are supported');
-    }
-    return parsed.toString();
-}
-function parseRustToolchain(value) {
-    if (value === 'preinstalled')
-        return { kind: 'preinstalled' };
-    const match = NIGHTLY_PATTERN.exec(value);
-    if (match && isRealDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
-        return { kind: 'rustup', toolchain: value };
-    }
-    throw new errors/* InputError */.dz('rust-toolchain', value, `use a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN} (an undated one changes under the cache), or 'preinstalled' to use rustc and cargo from PATH`);
-}
-function isRealDate(year, month, day) {
-    const date = new Date(Date.UTC(year, month - 1, day));
-    return (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day);
-}
-function parseBoolean(input, value) {
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw new errors/* InputError */.dz(input, value, "use 'true' or 'false'");
-}
-
-
-/***/ }),
-
-/***/ 9439:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  cM: () => (/* binding */ runBuild),
-  xn: () => (/* binding */ runSetup)
-});
-
-// UNUSED EXPORTS: createStageTimer
-
-// NAMESPACE OBJECT: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
+// NAMESPACE OBJECT: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
 var mappers_namespaceObject = {};
 __nccwpck_require__.r(mappers_namespaceObject);
 __nccwpck_require__.d(mappers_namespaceObject, {
@@ -39855,198 +38610,11 @@ __nccwpck_require__.d(mappers_namespaceObject, {
   UserDelegationKey: () => (UserDelegationKey)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3919);
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(6819);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/process.ts
-/**
- * Running other programs: argv only, never a shell, output captured and optionally streamed
- * line by line. node's spawn, not @actions/exec: the latter re-splits the program path on
- * spaces, which breaks tools installed under a path with a space.
- */
-
-
-/**
- * Runs a program (argv, no shell) with extra environment, capturing its output; `onLine` also
- * gets every output line as it arrives. node's spawn, not @actions/exec: the latter re-splits the
- * program path on spaces.
- */
-function run(program, args, extraEnv = {}, cwd, onLine) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
-            cwd,
-            env: { ...process.env, ...extraEnv },
-            stdio: ['ignore', 'pipe', 'pipe']
-        });
-        const output = { stdout: '', stderr: '' };
-        const pending = { stdout: '', stderr: '' };
-        const collect = (stream) => (chunk) => {
-            const text = chunk.toString();
-            output[stream] += text;
-            if (!onLine)
-                return;
-            const lines = (pending[stream] + text).split('\n');
-            pending[stream] = lines.pop() ?? '';
-            for (const line of lines)
-                if (line.trim())
-                    onLine(line);
-        };
-        child.stdout.on('data', collect('stdout'));
-        child.stderr.on('data', collect('stderr'));
-        child.on('error', err => reject(new errors/* ActionError */.lZ(`could not run ${program}: ${err.message}`)));
-        child.on('close', (code, signal) => {
-            for (const rest of [pending.stdout, pending.stderr])
-                if (onLine && rest.trim())
-                    onLine(rest);
-            resolve({ exitCode: code ?? (signal ? 128 : 1), ...output });
-        });
-    });
-}
-/** The end of a tool's output, where its actual complaint is. */
-function tail(text, maxChars = 4000) {
-    const trimmed = text.trim();
-    return trimmed.length <= maxChars ? trimmed : `...${trimmed.slice(-maxChars)}`;
-}
-
-;// CONCATENATED MODULE: ./src/ape/apelink.ts
-/**
- * Fusing per-arch executables into one APE with cosmocc's apelink. The argv is a pure function
- * so its contract (loaders for every arch, `-M ape-m1.c` whenever aarch64 is in) is unit-tested.
- */
-
-
-
-
-/**
- * `apelink -l <loader per arch> [-M ape-m1.c] -o OUT INPUT...`. The Apple Silicon loader source
- * is embedded whenever aarch64 is built: without it the .com cannot start on arm64 macOS, and
- * that failure would only show on a Mac, long after the release.
- */
-function apelinkArgv(call) {
-    // x86_64 first, as cosmocc's own docs order them; apelink itself does not care.
-    const arches = inputs/* ARCHES */.Pr.filter(arch => call.inputs[arch] !== undefined);
-    if (arches.length === 0)
-        throw new errors/* ActionError */.lZ('apelink needs at least one per-arch executable');
-    const argv = [];
-    for (const arch of arches)
-        argv.push('-l', external_node_path_default().join(call.cosmoccBin, `ape-${arch}.elf`));
-    if (arches.includes('aarch64'))
-        argv.push('-M', external_node_path_default().join(call.cosmoccBin, 'ape-m1.c'));
-    argv.push('-o', call.output);
-    for (const arch of arches)
-        argv.push(call.inputs[arch]);
-    return argv;
-}
-async function fuseWithApelink(call) {
-    const apelink = external_node_path_default().join(call.cosmoccBin, 'apelink');
-    const argv = apelinkArgv(call);
-    const result = await run(apelink, argv);
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`apelink failed (exit ${result.exitCode}) making ${call.output}:\n${tail(result.stderr || result.stdout, 2000)}\ncommand: ${apelink} ${argv.join(' ')}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/ape/checksums.ts
-/** SHA-256 of the built files and the `SHA256SUMS` text that `sha256sum -c` accepts. */
-
-
-async function sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/** One `<hex>  <name>` line per file (two spaces: text mode), sorted by name for stable diffs. */
-function renderSha256Sums(entries) {
-    return [...entries]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map(e => `${e.sha256}  ${e.name}\n`)
-        .join('');
-}
-
-// EXTERNAL MODULE: ./src/ape/inspect.ts
-var inspect = __nccwpck_require__(4537);
-;// CONCATENATED MODULE: ./src/cache/build-cache.ts
-/**
- * What the cross-run build cache holds and how it is keyed. Pure, so the key is unit-tested:
- * everything that changes the compiled output is in it (toolchain, cosmocc, the generated target
- * specs, the lockfile), in the style of Swatinem/rust-cache. A restore-key prefix without the
- * lockfile lets a dependency bump start from the previous build instead of from nothing.
- */
-
-
-
-const BUILD_CACHE_VERSION = 'v1';
-function buildCacheKey(inputs) {
-    const toolchain = shortHash([
-        inputs.rustc,
-        inputs.cosmoccVersion,
-        ...inputs.specs,
-        inputs.profile
-    ]);
-    const lock = inputs.lockfile ? shortHash([inputs.lockfile]) : 'nolock';
-    const prefix = `ape-build-${BUILD_CACHE_VERSION}-${inputs.platform}-${inputs.arch}-${toolchain}-`;
-    return {
-        key: `${prefix}${lock}`,
-        restoreKeys: [prefix],
-        explanation: [
-            `rustc: ${inputs.rustc}`,
-            `cosmocc: ${inputs.cosmoccVersion}`,
-            `target specs: ${inputs.specs.length} (hashed)`,
-            `profile: ${inputs.profile}`,
-            `Cargo.lock: ${lock}`
-        ]
-    };
-}
-/** Cargo's download caches plus the target-dir parts our build writes (custom targets and host). */
-function buildCachePaths(targetDirectory, targetNames, profileDirName) {
-    const cargoHome = process.env.CARGO_HOME ?? external_node_path_default().join(external_node_os_default().homedir(), '.cargo');
-    return [
-        external_node_path_default().join(cargoHome, 'registry', 'index'),
-        external_node_path_default().join(cargoHome, 'registry', 'cache'),
-        external_node_path_default().join(cargoHome, 'git', 'db'),
-        ...targetNames.map(name => external_node_path_default().join(targetDirectory, name)),
-        // build scripts and proc-macros are built for the host, outside the custom-target dirs
-        external_node_path_default().join(targetDirectory, profileDirName)
-    ];
-}
-function shortHash(parts) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const part of parts)
-        hash.update(part).update('\0');
-    return hash.digest('hex').slice(0, 20);
-}
-/**
- * A rustup toolchain is identified by its dated name and host: the same name always holds the
- * same compiler, so the key needs nothing else (and never a restore prefix: a different nightly
- * would be a wrong hit).
- */
-function rustToolchainCacheKey(toolchain, hostTriple) {
-    return {
-        key: `ape-rust-${BUILD_CACHE_VERSION}-${toolchain}-${hostTriple}`,
-        restoreKeys: [],
-        explanation: [`toolchain: ${toolchain}`, `host: ${hostTriple}`]
-    };
-}
-
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -40082,7 +38650,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -40178,7 +38746,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40221,7 +38789,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -40312,11 +38880,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(8258);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __nccwpck_require__(576);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -41013,7 +39581,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41089,7 +39657,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41163,7 +39731,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41444,7 +40012,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -41486,7 +40054,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41498,7 +40066,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -41614,7 +40182,7 @@ function tryGetExecutablePath(filePath, extensions) {
                     try {
                         const directory = external_path_namespaceObject.dirname(filePath);
                         const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield io_util_readdir(directory)) {
+                        for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
                                 filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
@@ -41666,7 +40234,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41765,7 +40333,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield io_util_rm(inputPath, {
+            yield rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -41894,7 +40462,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield io_util_readdir(sourceDir);
+        const files = yield readdir(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
@@ -41940,7 +40508,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42528,7 +41096,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42608,7 +41176,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42673,7 +41241,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42991,7 +41559,1729 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-glob-options-helper.js
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/runner-env.ts
+/**
+ * The machine and runner facts the pipeline depends on, resolved once in the entry files from the
+ * process's environment, so that no stage reads `process.env` or `process.platform` itself (and
+ * a test can hand a stage any machine it likes).
+ */
+
+/** Pure: the runner environment for a process with these facts. */
+function resolveRunnerEnv(facts) {
+    const { env, homeDir } = facts;
+    return {
+        tempDir: env.RUNNER_TEMP || external_node_path_default().join(facts.tmpDir, 'ape-action'),
+        toolCache: env.RUNNER_TOOL_CACHE ||
+            external_node_path_default().join(env.XDG_CACHE_HOME || external_node_path_default().join(homeDir, '.cache'), 'ape-action', 'tool-cache'),
+        cargoHome: env.CARGO_HOME || external_node_path_default().join(homeDir, '.cargo'),
+        rustupHome: env.RUSTUP_HOME || external_node_path_default().join(homeDir, '.rustup'),
+        platform: facts.platform,
+        cpu: facts.cpu,
+        cwd: facts.cwd,
+        processEnv: env
+    };
+}
+/** The environment for a child: the process's own plus `extra` (which wins). */
+function childEnv(runner, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(runner.processEnv)) {
+        if (value !== undefined)
+            env[name] = value;
+    }
+    return Object.assign(env, extra);
+}
+
+;// CONCATENATED MODULE: ./src/actions-surroundings.ts
+/**
+ * The surroundings as seen from a GitHub runner: messages and files go to @actions/core's file
+ * contract, and the runner environment is read from the process once, here.
+ */
+
+
+
+function actionsLog() {
+    return {
+        info: message => core.info(message),
+        warning: (message, props) => core.warning(message, props),
+        error: (message, props) => core.error(message, props),
+        debug: message => core.debug(message),
+        isDebug: () => core.isDebug(),
+        group: (name, fn) => core.group(name, fn),
+        // @actions/core has no call for these workflow commands; the runner reads them from stdout
+        addMatcher: file => core.info(`::add-matcher::${file}`),
+        removeMatcher: owner => core.info(`::remove-matcher owner=${owner}::`)
+    };
+}
+function actionsRunnerFiles(summaryFile) {
+    return {
+        setOutput: (name, value) => core.setOutput(name, value),
+        addPath: dir => core.addPath(dir),
+        saveState: (name, value) => core.saveState(name, value),
+        getState: name => core.getState(name),
+        appendSummary: async (markdown) => {
+            // Outside a runner (or on an old one) there is no summary file: skip it, never fail.
+            if (!summaryFile)
+                return;
+            await core.summary.addRaw(markdown, true).write();
+        }
+    };
+}
+/**
+ * This process's runner environment, for the action and the local command alike: per-user
+ * defaults where a runner would set a value. @actions/tool-cache reads RUNNER_TOOL_CACHE and
+ * RUNNER_TEMP from the process itself, so the resolved folders are handed to it that way (the
+ * library's contract; the pipeline itself reads the returned value).
+ */
+function processRunnerEnv() {
+    const env = resolveRunnerEnv({
+        env: process.env,
+        homeDir: external_node_os_default().homedir(),
+        tmpDir: external_node_os_default().tmpdir(),
+        platform: process.platform,
+        cpu: process.arch,
+        cwd: process.cwd()
+    });
+    process.env.RUNNER_TOOL_CACHE = env.toolCache;
+    process.env.RUNNER_TEMP = env.tempDir;
+    return env;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Errors the user can act on. Anything that is not one of these is a bug in the action and is
+ * reported with its stack; these are reported as a single clear line.
+ */
+class ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+/** A bad input value: names the input, the value and what is allowed. */
+class InputError extends ActionError {
+    input;
+    value;
+    constructor(input, value, allowed) {
+        super(`Input '${input}' has an invalid value ${JSON.stringify(value)}: ${allowed}`);
+        this.input = input;
+        this.value = value;
+    }
+}
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/ape/inspect.ts
+/**
+ * Reads an Actually Portable Executable without running it and reports what it holds: the file
+ * magic, the PE header behind the MZ stub, one ELF header per CPU, the Mach-O header and the ZIP
+ * central directory. The pipeline uses it to prove that apelink's output really carries every
+ * requested architecture before the file is uploaded or released.
+ *
+ * Facts this relies on, all from the jart/cosmopolitan repository:
+ * - ape/specification.md: the 8-byte magics `MZqFpD='`, `jartsr='` and `APEDBG='`; ELF headers are
+ *   shell `printf '...'` statements of plain ASCII and octal escapes (never `\n`-style escapes)
+ *   within the first 8192 bytes, one per CPU, told apart by e_machine; the x86-64 Mach-O header is
+ *   found through a `dd ... bs=N skip=N count=N` statement of the prolog.
+ * - ape/loader.c: the loader scans exactly those bytes for `printf '` and decodes 1-3 digit octal,
+ *   storing the value into a byte, i.e. keeping its low 8 bits (as printf(1) in dash and bash does).
+ *   Real files need that: apelink fills e_phoff in with FixupWordAsPrintf, whose first octal digit
+ *   also takes bit 8 of the value, so e.g. an e_phoff of 0x2148 is spelled `\510\041`.
+ * - tool/build/apelink.c: the MZ stub keeps e_lfanew at 0x3c (FinishGeneratingDosHeader) and it
+ *   stays 0 when no x86-64 input carries a PE header; the printf'd Elf64_Ehdr gets a file offset
+ *   as e_phoff (SecondPass); without Windows and bare metal in the support vector the magic is
+ *   `jartsr=` plus a newline, no quote; the Mach-O header is 0xFEEDFACF for x86-64 (GenerateMacho);
+ *   zip assets go at the end with absolute offsets (CopyZips).
+ * - libc/elf/def.h (EM_NEXGEN32E 62, EM_AARCH64 183), libc/macho.h (CPU types),
+ *   libc/nt/pedef.internal.h (PE machines 0x8664, 0xAA64), libc/zip.h (ZIP record magics).
+ */
+
+
+/** The prolog window in which the spec requires the ELF printf statements. */
+const PRINTF_WINDOW = 8192;
+const ELF_HEADER_SIZE = 64;
+const ELF_PHDR_SIZE = 56;
+const PT_LOAD = 1;
+const MZ_HEADER_SIZE = 64;
+const E_LFANEW_OFFSET = 0x3c;
+const PE_SIGNATURE = Buffer.from('PE\0\0', 'latin1');
+const ELF_MAGIC = Buffer.from('\x7fELF', 'latin1');
+const MACHO_MAGIC_64 = Buffer.from([0xcf, 0xfa, 0xed, 0xfe]);
+const MACHO_EXECUTE = 2;
+const ZIP_EOCD = 0x06054b50;
+const ZIP_EOCD_SIZE = 22;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const ZIP_CENTRAL_FILE = 0x02014b50;
+const ELF_MACHINES = { 62: 'x86_64', 183: 'aarch64' };
+const PE_MACHINES = { 0x8664: 'x86_64', 0xaa64: 'aarch64' };
+const MACHO_CPUS = { 0x01000007: 'x86_64', 0x0100000c: 'aarch64' };
+function elfMachineName(eMachine) {
+    return ELF_MACHINES[eMachine] ?? `e_machine ${eMachine}`;
+}
+/**
+ * Never throws: any byte string gets a report, and whatever is not a well-formed APE gets
+ * isApe false with the first reason found.
+ */
+function inspectApe(bytes) {
+    const report = {
+        isApe: false,
+        size: bytes.length,
+        pe: { present: false },
+        elf: [],
+        macho: { present: false },
+        zip: { present: false },
+        arches: []
+    };
+    try {
+        fillReport(bytes, report);
+    }
+    catch (err) {
+        // A bounds bug must not turn a bad file into a crash of the whole step.
+        report.isApe = false;
+        report.reason = `could not be parsed: ${errorMessage(err)}`;
+    }
+    return report;
+}
+function fillReport(bytes, report) {
+    const magic = readMagic(bytes);
+    if (!magic) {
+        report.reason = describeNonApe(bytes);
+        return;
+    }
+    report.magic = magic;
+    report.zip = findZip(bytes);
+    const printf = findPrintfElfHeaders(bytes);
+    const raw = findRawElfHeaders(bytes);
+    report.elf = [...printf.headers, ...raw].sort((a, b) => a.offset - b.offset);
+    report.arches = distinct(report.elf.map(h => h.machine));
+    report.macho = findMacho(bytes);
+    const pe = magic === 'MZqFpD' ? readPe(bytes) : { header: { present: false } };
+    report.pe = pe.header;
+    const reason = pe.problem ?? printf.problems[0] ?? noElfReason(report.elf);
+    if (reason)
+        report.reason = reason;
+    report.isApe = reason === undefined;
+}
+function readMagic(bytes) {
+    const head = bytes.toString('latin1', 0, 8);
+    if (head === "MZqFpD='")
+        return 'MZqFpD';
+    if (head === "APEDBG='")
+        return 'APEDBG';
+    // apelink writes `jartsr=` + newline (no quote) when neither Windows nor metal is targeted.
+    if (head === "jartsr='" || head === 'jartsr=\n')
+        return 'jartsr';
+    return undefined;
+}
+function describeNonApe(bytes) {
+    if (bytes.length === 0)
+        return 'the file is empty';
+    if (startsWith(bytes, ELF_MAGIC)) {
+        const machine = bytes.length >= 20 ? elfMachineName(bytes.readUInt16LE(18)) : 'unknown';
+        return `a plain ELF file (${machine}), not an APE: it has no shell prolog and runs on one OS only`;
+    }
+    if (startsWith(bytes, Buffer.from('#!'))) {
+        return "a script starting with #!, not an APE (no MZqFpD=' or jartsr=' magic)";
+    }
+    if (startsWith(bytes, Buffer.from('MZ'))) {
+        return "a plain MZ/PE (Windows) executable, not an APE: it lacks the MZqFpD=' magic";
+    }
+    if (startsWith(bytes, Buffer.from('PK\x03\x04', 'latin1'))) {
+        return 'a plain ZIP archive, not an APE';
+    }
+    const shown = bytes.subarray(0, 8).toString('hex');
+    return `no APE magic (MZqFpD=', jartsr=' or APEDBG=') at the start; first bytes are ${shown}`;
+}
+function noElfReason(elf) {
+    if (elf.length > 0)
+        return undefined;
+    return (`no ELF header: no printf '\\177ELF...' statement in the first ${PRINTF_WINDOW} bytes ` +
+        'and no embedded ELF header, so no Linux/BSD loader can start it');
+}
+// ---------- PE ----------
+function readPe(bytes) {
+    if (bytes.length < MZ_HEADER_SIZE) {
+        return {
+            header: { present: false },
+            problem: `truncated: ${bytes.length} bytes, but an MZqFpD APE needs the ${MZ_HEADER_SIZE}-byte MZ header`
+        };
+    }
+    const lfanew = bytes.readUInt32LE(E_LFANEW_OFFSET);
+    // apelink leaves e_lfanew 0 when no input carries a PE header (e.g. an aarch64-only build).
+    if (lfanew === 0)
+        return { header: { present: false } };
+    const hex = `0x${lfanew.toString(16)}`;
+    if (lfanew + 24 > bytes.length) {
+        return {
+            header: { present: false },
+            problem: `the MZ header's e_lfanew (${hex}) points past the end of the file (${bytes.length} bytes): the PE header is missing or the file is truncated`
+        };
+    }
+    if (!bytes.subarray(lfanew, lfanew + 4).equals(PE_SIGNATURE)) {
+        return {
+            header: { present: false },
+            problem: `the MZ header's e_lfanew (${hex}) does not point at a 'PE\\0\\0' signature`
+        };
+    }
+    const machine = bytes.readUInt16LE(lfanew + 4);
+    const name = PE_MACHINES[machine] ?? `0x${machine.toString(16)}`;
+    return { header: { present: true, offset: lfanew, machine: name } };
+}
+/** Finds every `printf '\177ELF...'` in the prolog window and checks the header it encodes. */
+function findPrintfElfHeaders(bytes) {
+    const scan = { headers: [], problems: [] };
+    const window = bytes.subarray(0, Math.min(bytes.length, PRINTF_WINDOW));
+    const needle = Buffer.from("printf '\\177ELF", 'latin1');
+    for (let at = window.indexOf(needle); at >= 0; at = window.indexOf(needle, at + 1)) {
+        const decoded = decodePrintfString(window, at + "printf '".length);
+        const where = `printf ELF header at offset ${at}`;
+        if ('error' in decoded) {
+            scan.problems.push(`${where}: ${decoded.error}`);
+            continue;
+        }
+        const problem = checkElfHeader(decoded.bytes, 0, bytes);
+        if (problem)
+            scan.problems.push(`${where}: ${problem}`);
+        else {
+            const machine = elfMachineName(decoded.bytes.readUInt16LE(18));
+            scan.headers.push({ machine, where: 'printf', offset: at });
+        }
+    }
+    return scan;
+}
+/**
+ * Decodes the body of a single-quoted printf format as the spec allows it: printable ASCII as
+ * itself and `\` followed by 1-3 octal digits, of which only the low 8 bits count (escapes up to
+ * `\777` occur in real files; see the facts above). Anything else (a `\n`, a raw control byte, no
+ * closing quote) is reported, since loaders would decode a different header than intended.
+ */
+function decodePrintfString(text, start) {
+    const out = [];
+    let i = start;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === 0x27)
+            return { bytes: Buffer.from(out) };
+        if (c === 0x5c) {
+            const { value, next } = readOctal(text, i + 1);
+            if (value === undefined) {
+                const shown = i + 1 < text.length ? JSON.stringify(String.fromCharCode(text[i + 1])) : 'EOF';
+                return {
+                    error: `unsupported escape \\ followed by ${shown} (only octal escapes are allowed)`
+                };
+            }
+            // What the loader's `char` store and printf(1) do: `\510` is 0x48.
+            out.push(value & 0xff);
+            i = next;
+            continue;
+        }
+        if (c < 0x20 || c > 0x7e) {
+            return { error: `raw byte 0x${c.toString(16)} inside the printf string` };
+        }
+        out.push(c);
+        i += 1;
+    }
+    return {
+        error: `the printf string has no closing quote within the first ${PRINTF_WINDOW} bytes`
+    };
+}
+function readOctal(text, start) {
+    let value;
+    let i = start;
+    while (i < text.length && i < start + 3 && text[i] >= 0x30 && text[i] <= 0x37) {
+        value = (value ?? 0) * 8 + (text[i] - 0x30);
+        i += 1;
+    }
+    return { value, next: i };
+}
+/**
+ * Checks an Elf64 header at `at` of `header`; its e_phoff (made absolute by `phoffBase`) must
+ * point at program headers inside `file` that include a PT_LOAD, and every PT_LOAD's bytes must
+ * be inside `file` too (offsets made absolute by the same base). Returns the problem, if any.
+ */
+function checkElfHeader(header, at, file, phoffBase = 0) {
+    if (header.length - at < ELF_HEADER_SIZE) {
+        return `decodes to ${header.length - at} bytes, an ELF64 header needs ${ELF_HEADER_SIZE}`;
+    }
+    if (!header.subarray(at, at + 4).equals(ELF_MAGIC))
+        return 'no \\177ELF magic';
+    if (header[at + 4] !== 2 || header[at + 5] !== 1)
+        return 'not a 64-bit little-endian ELF header';
+    const type = header.readUInt16LE(at + 16);
+    if (type !== 2 && type !== 3)
+        return `e_type ${type} is not an executable`;
+    const phentsize = header.readUInt16LE(at + 54);
+    if (phentsize !== ELF_PHDR_SIZE)
+        return `e_phentsize ${phentsize} is not ${ELF_PHDR_SIZE}`;
+    const phnum = header.readUInt16LE(at + 56);
+    if (phnum === 0)
+        return 'e_phnum is 0';
+    const phoff = Number(header.readBigUInt64LE(at + 32)) + phoffBase;
+    if (!Number.isSafeInteger(phoff) || phoff + phnum * ELF_PHDR_SIZE > file.length) {
+        return `its program headers (e_phoff ${phoff}, ${phnum} entries) lie past the end of the file (${file.length} bytes)`;
+    }
+    return checkLoadSegments(file, phoff, phnum, phoffBase);
+}
+/** Every PT_LOAD's bytes must be in the file: a cut-off download or copy fails here. */
+function checkLoadSegments(file, phoff, phnum, base) {
+    let loads = 0;
+    for (let k = 0; k < phnum; k += 1) {
+        const entry = phoff + k * ELF_PHDR_SIZE;
+        if (file.readUInt32LE(entry) !== PT_LOAD)
+            continue;
+        loads += 1;
+        const offset = Number(file.readBigUInt64LE(entry + 8)) + base;
+        const size = Number(file.readBigUInt64LE(entry + 32));
+        if (!Number.isSafeInteger(offset + size) || offset + size > file.length) {
+            return `a PT_LOAD segment (file offset ${offset}, ${size} bytes) lies past the end of the file (${file.length} bytes): truncated?`;
+        }
+    }
+    return loads > 0
+        ? undefined
+        : `none of its ${phnum} program headers at offset ${phoff} is PT_LOAD`;
+}
+// ---------- raw ELF headers ----------
+/**
+ * Binary Elf64 headers embedded in the file (8-byte aligned, as linkers place them). Only headers
+ * whose program header table lies inside the file and has a PT_LOAD count, so a stray "\177ELF"
+ * inside code or data is not mistaken for one.
+ */
+function findRawElfHeaders(bytes) {
+    const found = [];
+    for (let at = bytes.indexOf(ELF_MAGIC, 8); at >= 0; at = bytes.indexOf(ELF_MAGIC, at + 1)) {
+        if (at % 8 !== 0)
+            continue;
+        if (checkElfHeader(bytes, at, bytes, at) !== undefined)
+            continue;
+        found.push({ machine: elfMachineName(bytes.readUInt16LE(at + 18)), where: 'raw', offset: at });
+    }
+    return found;
+}
+// ---------- Mach-O ----------
+/** The spec's generalised `dd` rule: quotes and $(( )) around numbers are tolerated. */
+const MACHO_DD = /bs=(['"] *)?(\$\(\( *)?(\d+)( *\)\))?( *['"])? +skip=(['"] *)?(\$\(\( *)?(\d+)( *\)\))?( *['"])? +count=/g;
+function findMacho(bytes) {
+    const prolog = bytes.toString('latin1', 0, Math.min(bytes.length, PRINTF_WINDOW));
+    for (const match of prolog.matchAll(MACHO_DD)) {
+        const offset = Number(match[3]) * Number(match[8]);
+        const cpu = machoCpuAt(bytes, offset);
+        if (cpu)
+            return { present: true, offset, cpu };
+    }
+    for (let at = bytes.indexOf(MACHO_MAGIC_64); at >= 0; at = bytes.indexOf(MACHO_MAGIC_64, at + 1)) {
+        if (at % 8 !== 0)
+            continue;
+        const cpu = machoCpuAt(bytes, at);
+        if (cpu)
+            return { present: true, offset: at, cpu };
+    }
+    return { present: false };
+}
+/** The CPU of a 64-bit Mach-O executable header at `at`, if one is there. */
+function machoCpuAt(bytes, at) {
+    if (!Number.isSafeInteger(at) || at + 32 > bytes.length)
+        return undefined;
+    if (!bytes.subarray(at, at + 4).equals(MACHO_MAGIC_64))
+        return undefined;
+    if (bytes.readUInt32LE(at + 12) !== MACHO_EXECUTE)
+        return undefined;
+    return MACHO_CPUS[bytes.readUInt32LE(at + 4)];
+}
+// ---------- ZIP ----------
+/** The end-of-central-directory record (zip64 aware), checked against the central directory. */
+function findZip(bytes) {
+    const lowest = Math.max(0, bytes.length - ZIP_EOCD_SIZE - 0xffff);
+    for (let at = bytes.length - ZIP_EOCD_SIZE; at >= lowest; at -= 1) {
+        if (bytes.readUInt32LE(at) !== ZIP_EOCD)
+            continue;
+        if (at + ZIP_EOCD_SIZE + bytes.readUInt16LE(at + 20) !== bytes.length)
+            continue;
+        const directory = readCentralDirectory(bytes, at);
+        if (directory)
+            return { present: true, ...directory };
+    }
+    return { present: false };
+}
+function readCentralDirectory(bytes, eocd) {
+    let entries = bytes.readUInt16LE(eocd + 10);
+    let size = bytes.readUInt32LE(eocd + 12);
+    let offset = bytes.readUInt32LE(eocd + 16);
+    let end = eocd;
+    if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+        const zip64 = readZip64(bytes, eocd);
+        if (!zip64)
+            return undefined;
+        ({ entries, size, offset, end } = zip64);
+    }
+    if (offset + size > end)
+        return undefined;
+    if (entries > 0 &&
+        (offset + 4 > bytes.length || bytes.readUInt32LE(offset) !== ZIP_CENTRAL_FILE)) {
+        return undefined;
+    }
+    return { entries, centralDirectoryOffset: offset };
+}
+function readZip64(bytes, eocd) {
+    const locator = eocd - 20;
+    if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR)
+        return undefined;
+    const record = Number(bytes.readBigUInt64LE(locator + 8));
+    if (!Number.isSafeInteger(record) || record + 56 > locator)
+        return undefined;
+    if (bytes.readUInt32LE(record) !== ZIP64_EOCD)
+        return undefined;
+    return {
+        entries: Number(bytes.readBigUInt64LE(record + 32)),
+        size: Number(bytes.readBigUInt64LE(record + 40)),
+        offset: Number(bytes.readBigUInt64LE(record + 48)),
+        end: record
+    };
+}
+// ---------- edges and helpers for the pipeline ----------
+async function inspectApeFile(path) {
+    let bytes;
+    try {
+        bytes = await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT') {
+            throw new ActionError(`Cannot inspect ${path}: the file does not exist (apelink should have written it)`);
+        }
+        throw new ActionError(`Cannot inspect ${path}: ${errorMessage(err)}`);
+    }
+    return inspectApe(bytes);
+}
+/** The requested architectures that have no ELF header in the file. */
+function missingArches(report, wanted) {
+    return wanted.filter(arch => !report.arches.includes(arch));
+}
+function formatApeReport(report, path) {
+    const size = formatSize(report.size);
+    if (!report.isApe)
+        return `${path}: not an APE (${size}): ${report.reason ?? 'unknown reason'}`;
+    const lines = [`${path}: APE (${report.magic}), ${size}, arches: ${report.arches.join(', ')}`];
+    const elf = report.elf.map(h => `${h.machine} (${h.where} @${hex(h.offset)})`).join(', ');
+    lines.push(`  ELF headers: ${elf}`);
+    lines.push(report.pe.present
+        ? `  PE: ${report.pe.machine} header @${hex(report.pe.offset)}`
+        : '  PE: none (no Windows)');
+    lines.push(report.macho.present
+        ? `  Mach-O: ${report.macho.cpu} header @${hex(report.macho.offset)}`
+        : '  Mach-O: none');
+    lines.push(report.zip.present
+        ? `  ZIP: ${report.zip.entries} entries, central directory @${hex(report.zip.centralDirectoryOffset)}`
+        : '  ZIP: none');
+    return lines.join('\n');
+}
+function hex(n) {
+    return n === undefined ? '?' : `0x${n.toString(16)}`;
+}
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function startsWith(bytes, prefix) {
+    return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+}
+function distinct(values) {
+    return [...new Set(values)];
+}
+
+;// CONCATENATED MODULE: ./src/cli-surroundings.ts
+/**
+ * The surroundings of the local command: plain console output, outputs printed at the end as
+ * `name=value` lines, state kept in memory, the summary written to a file only when asked.
+ * PATH entries are printed, since a command cannot change its shell's PATH.
+ */
+
+function cliLog(verbose) {
+    return {
+        info: message => console.log(message),
+        warning: (message, props) => console.error(`warning: ${where(props)}${message}`),
+        error: (message, props) => console.error(`error: ${where(props)}${message}`),
+        debug: message => {
+            if (verbose)
+                console.error(`debug: ${message}`);
+        },
+        isDebug: () => verbose,
+        group: async (name, fn) => {
+            console.log(`== ${name}`);
+            return fn();
+        },
+        // nothing reads problem matchers outside a runner
+        addMatcher: () => undefined,
+        removeMatcher: () => undefined
+    };
+}
+class CliRunnerFiles {
+    summaryFile;
+    outputs = new Map();
+    state = new Map();
+    constructor(summaryFile) {
+        this.summaryFile = summaryFile;
+    }
+    setOutput(name, value) {
+        this.outputs.set(name, value);
+    }
+    addPath(dir) {
+        console.log(`(add to your PATH to use it outside this command: ${dir})`);
+    }
+    saveState(name, value) {
+        this.state.set(name, value);
+    }
+    getState(name) {
+        return this.state.get(name) ?? '';
+    }
+    async appendSummary(markdown) {
+        if (this.summaryFile)
+            await (0,promises_namespaceObject.appendFile)(this.summaryFile, markdown);
+    }
+}
+function where(props) {
+    if (!props?.file)
+        return '';
+    return `${props.file}${props.startLine ? `:${props.startLine}` : ''}: `;
+}
+
+;// CONCATENATED MODULE: ./src/failure.ts
+/**
+ * One place that turns an exception into what the user sees: an ActionError is the whole story
+ * (one clear line); anything else is a bug, reported as such with its stack in the debug log.
+ */
+
+function describeFailure(err, log) {
+    if (err instanceof ActionError)
+        return err.message;
+    if (err instanceof Error && err.stack)
+        log.debug(err.stack);
+    return `Unexpected error in ape-action (please report it with the debug log): ${errorMessage(err)}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/shlex/shlex.js
+
+
+/*
+  Port of a subset of the features of CPython's shlex module, which provides a
+  shell-like lexer. Original code by Eric S. Raymond and other contributors.
+*/
+
+class Shlexer {
+  constructor (string) {
+    this.i = 0
+    this.string = string
+
+    /**
+     * Characters that will be considered whitespace and skipped. Whitespace
+     * bounds tokens. By default, includes space, tab, linefeed and carriage
+     * return.
+     */
+    this.whitespace = ' \t\r\n'
+
+    /**
+     * Characters that will be considered string quotes. The token accumulates
+     * until the same quote is encountered again (thus, different quote types
+     * protect each other as in the shell.) By default, includes ASCII single
+     * and double quotes.
+     */
+    this.quotes = `'"`
+
+    /**
+     * Characters that will be considered as escape. Just `\` by default.
+     */
+    this.escapes = '\\'
+
+    /**
+     * The subset of quote types that allow escaped characters. Just `"` by default.
+     */
+    this.escapedQuotes = '"'
+
+    /**
+     * Whether to support ANSI C-style $'' quotes
+     * https://www.gnu.org/software/bash/manual/html_node/ANSI_002dC-Quoting.html
+     */
+    this.ansiCQuotes = true
+
+    /**
+     * Whether to support localized $"" quotes
+     * https://www.gnu.org/software/bash/manual/html_node/Locale-Translation.html
+     *
+     * The behavior is as if the current locale is set to C or POSIX, i.e., the
+     * contents are not translated.
+     */
+    this.localeQuotes = true
+
+    this.debug = false
+  }
+
+  readChar () {
+    return this.string.charAt(this.i++)
+  }
+
+  processEscapes (string, quote, isAnsiCQuote) {
+    if (!isAnsiCQuote && !this.escapedQuotes.includes(quote)) {
+      // This quote type doesn't support escape sequences
+      return string
+    }
+
+    // We need to form a regex that matches any of the escape characters,
+    // without interpreting any of the characters as a regex special character.
+    const anyEscape = '[' + this.escapes.replace(/(.)/g, '\\$1') + ']'
+
+    // In regular quoted strings, we can only escape an escape character, and
+    // the quote character itself.
+    if (!isAnsiCQuote && this.escapedQuotes.includes(quote)) {
+      const re = new RegExp(
+        anyEscape + '(' + anyEscape + '|\\' + quote + ')', 'g')
+      return string.replace(re, '$1')
+    }
+
+    // ANSI C quoted strings support a wide variety of escape sequences
+    if (isAnsiCQuote) {
+      const patterns = {
+        // Literal characters
+        '([\\\\\'"?])': (x) => x,
+
+        // Non-printable ASCII characters
+        'a': () => '\x07',
+        'b': () => '\x08',
+        'e|E': () => '\x1b',
+        'f': () => '\x0c',
+        'n': () => '\x0a',
+        'r': () => '\x0d',
+        't': () => '\x09',
+        'v': () => '\x0b',
+
+        // Octal bytes
+        '([0-7]{1,3})': (x) => String.fromCharCode(parseInt(x, 8)),
+
+        // Hexadecimal bytes
+        'x([0-9a-fA-F]{1,2})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Unicode code units
+        'u([0-9a-fA-F]{1,4})': (x) => String.fromCharCode(parseInt(x, 16)),
+        'U([0-9a-fA-F]{1,8})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Control characters
+        // https://en.wikipedia.org/wiki/Control_character#How_control_characters_map_to_keyboards
+        'c(.)': (x) => {
+          if (x === '?') {
+            return '\x7f'
+          } else if (x === '@') {
+            return '\x00'
+          } else {
+            return String.fromCharCode(x.charCodeAt(0) & 31)
+          }
+        }
+      }
+
+      // Construct an uber-RegEx that catches all of the above pattern
+      const re = new RegExp(
+        anyEscape + '(' + Object.keys(patterns).join('|') + ')', 'g')
+
+      // For each match, figure out which subpattern matched, and apply the
+      // corresponding function
+      return string.replace(re, function (m, p1) {
+        for (const matched in patterns) {
+          const mm = new RegExp('^' + matched + '$').exec(p1)
+          if (mm === null) {
+            continue
+          }
+
+          return patterns[matched].apply(null, mm.slice(1))
+        }
+      })
+    }
+
+    // Should not get here
+    return undefined
+  }
+
+  * [Symbol.iterator] () {
+    let inQuote = false
+    let inDollarQuote = false
+    let escaped = false
+    let lastDollar = -2 // position of last dollar sign we saw
+    let token
+
+    if (this.debug) {
+      console.log('full input:', '>' + this.string + '<')
+    }
+
+    while (true) {
+      const pos = this.i
+      const char = this.readChar()
+
+      if (this.debug) {
+        console.log(
+          'position:', pos,
+          'input:', '>' + char + '<',
+          'accumulated:', token,
+          'inQuote:', inQuote,
+          'inDollarQuote:', inDollarQuote,
+          'lastDollar:', lastDollar,
+          'escaped:', escaped
+        )
+      }
+
+      // Ran out of characters, we're done
+      if (char === '') {
+        if (inQuote) { throw new Error('Got EOF while in a quoted string') }
+        if (escaped) { throw new Error('Got EOF while in an escape sequence') }
+        if (token !== undefined) { yield token }
+        return
+      }
+
+      // We were in an escape sequence, complete it
+      if (escaped) {
+        if (char === '\n') {
+          // An escaped newline just means to continue the command on the next
+          // line. We just need to ignore it.
+        } else if (inQuote) {
+          // If we are in a quote, just accumulate the whole escape sequence,
+          // as we will interpret escape sequences later.
+          token = (token || '') + escaped + char
+        } else {
+          // Just use the literal character
+          token = (token || '') + char
+        }
+
+        escaped = false
+        continue
+      }
+
+      if (this.escapes.includes(char)) {
+        if (!inQuote || inDollarQuote !== false || this.escapedQuotes.includes(inQuote)) {
+          // We encountered an escape character, which is going to affect how
+          // we treat the next character.
+          escaped = char
+          continue
+        } else {
+          // This string type doesn't use escape characters. Ignore for now.
+        }
+      }
+
+      // We were in a string
+      if (inQuote !== false) {
+        // String is finished. Don't grab the quote character.
+        if (char === inQuote) {
+          token = this.processEscapes(token, inQuote, inDollarQuote === '\'')
+          inQuote = false
+          inDollarQuote = false
+          continue
+        }
+
+        // String isn't finished yet, accumulate the character
+        token = (token || '') + char
+        continue
+      }
+
+      // This is the start of a new string, don't accumulate the quotation mark
+      if (this.quotes.includes(char)) {
+        inQuote = char
+        if (lastDollar === pos - 1) {
+          if (char === '\'' && !this.ansiCQuotes) {
+            // Feature not enabled
+          } else if (char === '"' && !this.localeQuotes) {
+            // Feature not enabled
+          } else {
+            inDollarQuote = char
+          }
+        }
+
+        token = (token || '') // fixes blank string
+
+        if (inDollarQuote !== false) {
+          // Drop the opening $ we captured before
+          token = token.slice(0, -1)
+        }
+
+        continue
+      }
+
+      // This is a dollar sign, record that we saw it in case it's the start of
+      // an ANSI C or localized string
+      if (inQuote === false && char === '$') {
+        lastDollar = pos
+      }
+
+      // This is whitespace, so yield the token if we have one
+      if (this.whitespace.includes(char)) {
+        if (token !== undefined) { yield token }
+        token = undefined
+        continue
+      }
+
+      // Otherwise, accumulate the character
+      token = (token || '') + char
+    }
+  }
+}
+
+
+/**
+ * Splits a given string using shell-like syntax. This function is the inverse
+ * of shlex.join().
+ *
+ * @param {String} s String to split.
+ * @returns {String[]}
+ */
+function split (s) {
+  return Array.from(new Shlexer(s))
+}
+
+/**
+ * Escapes a potentially shell-unsafe string using quotes.
+ *
+ * @param {String} s String to quote
+ * @returns {String}
+ */
+function quote (s) {
+  if (s === '') { return '\'\'' }
+
+  const unsafeRe = /[^\w@%\-+=:,./]/
+  if (!unsafeRe.test(s)) { return s }
+
+  return ('\'' + s.replace(/('+)/g, '\'"$1"\'') + '\'').replace(/^''|''$/g, '')
+}
+
+
+/**
+ * Concatenate the tokens of the list args and return a string. This function
+ * is the inverse of shlex.split().
+ *
+ * The returned value is shell-escaped to protect against injection
+ * vulnerabilities (see shlex.quote()).
+ *
+ * @param {String[]} args List of args to join
+ * @returns {String}
+ */
+function join (args) {
+  if (!Array.isArray(args)) {
+    throw new TypeError("args should be an array")
+  }
+  return args.map(quote).join(" ")
+}
+
+;// CONCATENATED MODULE: ./src/arch.ts
+/**
+ * The target architectures: the bottom of the module graph. Everything that names an arch, a
+ * cosmo target or the builtin target a spec starts from imports it from here, and this file
+ * imports nothing.
+ */
+/** In the order everything is done and listed: x86_64 first, as cosmocc's own docs order them. */
+const ARCHES = ['x86_64', 'aarch64'];
+/** The custom target names; a spec file is `<name>.json` and cargo builds into target/<name>/. */
+const COSMO_TARGETS = {
+    x86_64: 'x86_64-unknown-linux-cosmo',
+    aarch64: 'aarch64-unknown-linux-cosmo'
+};
+function cosmoTarget(arch) {
+    return COSMO_TARGETS[arch];
+}
+/** The builtin target each cosmo spec starts from: cosmo's libc ABI is musl-like Linux. */
+function baseMuslTarget(arch) {
+    return `${arch}-unknown-linux-musl`;
+}
+function isArch(value) {
+    return ARCHES.includes(value);
+}
+/** `arches` in ARCHES order, without duplicates: the one order logs, argv and caches use. */
+function inArchOrder(arches) {
+    return ARCHES.filter(arch => arches.includes(arch));
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/process.ts
+/**
+ * Running other programs: argv only, never a shell, output captured and optionally streamed
+ * line by line. node's spawn, not @actions/exec: the latter re-splits the program path on
+ * spaces, which breaks tools installed under a path with a space.
+ */
+
+
+/** Runs a program and returns its exit code and output, whatever the exit code. */
+function run(program, args, options = {}) {
+    const { env, cwd, onLine } = options;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const output = { stdout: '', stderr: '' };
+        const pending = { stdout: '', stderr: '' };
+        const collect = (stream) => (chunk) => {
+            const text = chunk.toString();
+            output[stream] += text;
+            if (!onLine)
+                return;
+            const lines = (pending[stream] + text).split('\n');
+            pending[stream] = lines.pop() ?? '';
+            for (const line of lines)
+                if (line.trim())
+                    onLine(line);
+        };
+        child.stdout.on('data', collect('stdout'));
+        child.stderr.on('data', collect('stderr'));
+        child.on('error', err => reject(new ActionError(`could not run ${program}: ${err.message}`)));
+        child.on('close', (code, signal) => {
+            for (const rest of [pending.stdout, pending.stderr])
+                if (onLine && rest.trim())
+                    onLine(rest);
+            resolve({ exitCode: code ?? (signal ? 128 : 1), ...output });
+        });
+    });
+}
+/** Runs a program; a non-zero exit is an ActionError with the tool's complaint. */
+async function runChecked(program, args, options) {
+    const result = await run(program, args, options);
+    if (result.exitCode !== 0) {
+        const said = tail(result.stderr || result.stdout, options.tailChars);
+        throw new ActionError(`${options.failure} (exit ${result.exitCode}):\n${said}`);
+    }
+    return result;
+}
+/** The end of a tool's output, where its actual complaint is. */
+function tail(text, maxChars = 4000) {
+    const trimmed = text.trim();
+    return trimmed.length <= maxChars ? trimmed : `...${trimmed.slice(-maxChars)}`;
+}
+
+;// CONCATENATED MODULE: ./src/rust/toolchain.ts
+/**
+ * The Rust toolchain stage: find (preinstalled) or install (rustup, dated nightly) a rustc and
+ * cargo, and make sure the std sources that `-Z build-std` compiles are there for that exact
+ * rustc. Parsing and argv building are pure; only `which`, rustc/rustup runs and one stat touch
+ * the machine.
+ */
+
+
+
+
+
+
+/**
+ * The pinned default nightly. 2026-05-20 ships rustc 1.97.0-nightly (e50aa6fba 2026-05-19): newer
+ * than cargo's `-Z json-target-spec` (2026-01-25), and the exact compiler our spec derivation is
+ * validated against in this repository's integration tests.
+ */
+const DEFAULT_RUST_TOOLCHAIN = 'nightly-2026-05-20';
+/** Parses `rustc -vV`. Throws when the text is not rustc's verbose version output. */
+function parseRustcVerbose(output) {
+    const lines = output.trim().split('\n');
+    const versionLine = lines[0]?.trim() ?? '';
+    const fields = new Map();
+    for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0)
+            fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    }
+    const release = fields.get('release');
+    const hostTriple = fields.get('host');
+    if (!versionLine.startsWith('rustc ') || !release || !hostTriple) {
+        throw new Error(`not the output of 'rustc -vV': ${JSON.stringify(output.slice(0, 200))}`);
+    }
+    return {
+        versionLine,
+        release,
+        hostTriple,
+        commitHash: fields.get('commit-hash'),
+        llvmVersion: fields.get('LLVM version')
+    };
+}
+/**
+ * Nightly and locally built (`-dev`) compilers accept `-Z` flags on their own; stable and beta
+ * (Debian's rustc included) need RUSTC_BOOTSTRAP=1.
+ */
+function isNightlyRelease(release) {
+    return /-(nightly|dev)\b/.test(release);
+}
+/**
+ * The environment every rustc/cargo call of this toolchain gets. RUSTC pins cargo to the rustc
+ * we checked: cargo otherwise runs whichever `rustc` comes first on PATH, which need not be the
+ * one next to it (a rustup proxy ahead of /usr/bin, say). RUSTUP_TOOLCHAIN pins rustup's proxies
+ * to the toolchain we checked, whatever a rust-toolchain.toml in the crate says.
+ */
+function toolchainEnv(rustc, release, rustupToolchain) {
+    const env = { RUSTC: rustc };
+    if (!isNightlyRelease(release))
+        env.RUSTC_BOOTSTRAP = '1';
+    if (rustupToolchain !== undefined)
+        env.RUSTUP_TOOLCHAIN = rustupToolchain;
+    return env;
+}
+function rustSrcDir(sysroot) {
+    return external_node_path_default().join(sysroot, 'lib', 'rustlib', 'src', 'rust');
+}
+/** The file whose presence shows the std sources are installed. */
+function rustSrcMarker(sysroot) {
+    return external_node_path_default().join(rustSrcDir(sysroot), 'library', 'std');
+}
+/** A sysroot under `<rustup home>/toolchains/<name>` belongs to the rustup toolchain `<name>`. */
+function rustupToolchainOfSysroot(sysroot) {
+    const parent = external_node_path_default().basename(external_node_path_default().dirname(external_node_path_default().resolve(sysroot)));
+    return parent === 'toolchains' ? external_node_path_default().basename(sysroot) : undefined;
+}
+/** `rustup toolchain install` argv: only what build-std needs, and never touch rustup itself. */
+function rustupInstallArgs(toolchain) {
+    return [
+        'toolchain',
+        'install',
+        toolchain,
+        '--profile',
+        'minimal',
+        '--component',
+        'rust-src',
+        '--no-self-update'
+    ];
+}
+/** Where rustup keeps its state: `$RUSTUP_HOME`, else `~/.rustup`. */
+function rustupHome(env, homeDir) {
+    return env.RUSTUP_HOME || path.join(homeDir, '.rustup');
+}
+/**
+ * The directory rustup installs `toolchain` into (what a cache saves and restores across runs):
+ * `<rustup home>/toolchains/<toolchain>-<host triple>`.
+ */
+function rustupToolchainDir(toolchain, hostTriple, home) {
+    return external_node_path_default().join(home, 'toolchains', `${toolchain}-${hostTriple}`);
+}
+/** rustup's host triple for a Node platform/arch pair, known before any rustc exists. */
+function rustupHostTriple(platform, arch) {
+    const triples = {
+        'linux/x64': 'x86_64-unknown-linux-gnu',
+        'linux/arm64': 'aarch64-unknown-linux-gnu',
+        'darwin/x64': 'x86_64-apple-darwin',
+        'darwin/arm64': 'aarch64-apple-darwin'
+    };
+    const triple = triples[`${platform}/${arch}`];
+    if (!triple) {
+        throw new ActionError(`Building with cosmocc needs a Linux or macOS machine (x86_64 or arm64); this is ${platform}/${arch}.`);
+    }
+    return triple;
+}
+function missingRustSrcMessage(toolchain, rustupName) {
+    const fix = rustupName
+        ? `run 'rustup component add rust-src --toolchain ${rustupName}'`
+        : `install the std sources that match this rustc (Debian: the rust-src package for rustc, rust-web-src for rustc-web; rustup: 'rustup component add rust-src')`;
+    return (`${toolchain.versionLine} at ${toolchain.rustc} has no Rust standard library sources ` +
+        `(rust-src): ${rustSrcMarker(toolchain.sysroot)} does not exist. Building for cosmo compiles ` +
+        `std with -Z build-std from the sources of this exact rustc. Fix: ${fix}, or set ` +
+        `rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN} and let the action install it.`);
+}
+/** Throws the clear missing-rust-src error unless the std sources are in the sysroot. */
+function requireRustSrc(toolchain) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(rustSrcMarker(toolchain.sysroot))) {
+        throw new ActionError(missingRustSrcMessage(toolchain, rustupToolchainOfSysroot(toolchain.sysroot)));
+    }
+}
+async function resolveRustToolchain(request, ctx) {
+    const toolchain = request.kind === 'preinstalled'
+        ? await resolvePreinstalled(ctx)
+        : await resolveRustup(request.toolchain, ctx);
+    requireRustSrc(toolchain);
+    ctx.log.info(`Rust: ${toolchain.versionLine} (${toolchain.source}) at ${toolchain.rustc}; std sources at ${toolchain.rustSrc}`);
+    return toolchain;
+}
+async function resolvePreinstalled(ctx) {
+    const rustc = await which('rustc', false);
+    const cargo = await which('cargo', false);
+    if (!rustc || !cargo) {
+        const missing = [rustc ? '' : 'rustc', cargo ? '' : 'cargo'].filter(Boolean).join(' and ');
+        throw new ActionError(`rust-toolchain is 'preinstalled' but ${missing} is not on PATH. Install Rust (with the rust-src component) first, or set rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN}.`);
+    }
+    return inspectRustc(rustc, cargo, 'preinstalled', ctx.env.processEnv);
+}
+/**
+ * Builds the toolchain description from a rustc binary: its version, host and sysroot. Does not
+ * check for rust-src (see requireRustSrc), so it also describes compilers that can only print
+ * and check specs.
+ */
+async function inspectRustc(rustc, cargo, source, processEnv, rustupToolchain) {
+    const pin = childEnv({ processEnv }, rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {});
+    const info = parseRustcVerbose(await runOrThrow(rustc, ['-vV'], pin));
+    const sysroot = (await runOrThrow(rustc, ['--print', 'sysroot'], pin)).trim();
+    const env = toolchainEnv(rustc, info.release, rustupToolchain ?? rustupToolchainOfSysroot(sysroot));
+    return {
+        rustc,
+        cargo,
+        versionLine: info.versionLine,
+        release: info.release,
+        isNightly: isNightlyRelease(info.release),
+        hostTriple: info.hostTriple,
+        sysroot,
+        rustSrc: rustSrcDir(sysroot),
+        env,
+        childEnv: childEnv({ processEnv }, env),
+        source
+    };
+}
+async function resolveRustup(name, ctx) {
+    const rustup = await which('rustup', false);
+    if (!rustup) {
+        throw new ActionError(`rust-toolchain is '${name}', which the action installs with rustup, but rustup is not on PATH. Install rustup (https://rustup.rs), or set rust-toolchain to 'preinstalled' to use the rustc and cargo on PATH (they need the rust-src component).`);
+    }
+    const env = childEnv(ctx.env);
+    if (await isInstalledWithRustSrc(rustup, name, ctx)) {
+        ctx.log.info(`Rust: reusing installed toolchain ${name}`);
+    }
+    else {
+        await installWithRustup(rustup, name, ctx);
+    }
+    const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'], env)).trim();
+    const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'], env)).trim();
+    return inspectRustc(rustc, cargo, 'rustup', ctx.env.processEnv, name);
+}
+async function isInstalledWithRustSrc(rustup, name, ctx) {
+    // A probe, not an install: newer rustups would otherwise install a missing toolchain here.
+    const env = childEnv(ctx.env, { RUSTUP_AUTO_INSTALL: '0' });
+    const version = await run(rustup, ['run', name, 'rustc', '-vV'], { env });
+    if (version.exitCode !== 0)
+        return false;
+    const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], { env });
+    return sysroot.exitCode === 0 && (0,external_node_fs_namespaceObject.existsSync)(rustSrcMarker(sysroot.stdout.trim()));
+}
+async function installWithRustup(rustup, name, ctx) {
+    const args = rustupInstallArgs(name);
+    ctx.log.info(`Rust: rustup ${args.join(' ')}`);
+    // rustup's own output is streamed above; a Rust backtrace would only bury the cause
+    const result = await run(rustup, args, {
+        env: childEnv(ctx.env, { RUST_BACKTRACE: '0' }),
+        onLine: line => ctx.log.info(line)
+    });
+    if (result.exitCode !== 0) {
+        throw new ActionError(`rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${summarizeRustupFailure(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org; offline, use rust-toolchain 'preinstalled' with a rustc that has rust-src.`);
+    }
+}
+/**
+ * rustup's failure in one line: its first `error:` line and the innermost `Caused by` entry
+ * (e.g. the DNS failure behind a download error). The full output is already in the log.
+ */
+function summarizeRustupFailure(output) {
+    const lines = output.split('\n').map(line => line.trim());
+    const error = lines.find(line => line.startsWith('error:'));
+    if (!error)
+        return tail(output, 500);
+    const backtrace = lines.findIndex(line => line.startsWith('Stack backtrace'));
+    const causes = lines
+        .slice(lines.indexOf(error) + 1, backtrace === -1 ? undefined : backtrace)
+        .filter(line => /^\d+: /.test(line));
+    const cause = causes.at(-1)?.replace(/^\d+: /, '');
+    return cause ? `${error} (${cause})` : error;
+}
+async function runOrThrow(program, args, env) {
+    const failure = `'${program} ${args.join(' ')}' failed`;
+    return (await runChecked(program, args, { env, failure })).stdout;
+}
+
+;// CONCATENATED MODULE: ./src/cosmocc/versions.ts
+/**
+ * Known cosmocc releases and the SHA-256 of their zip. cosmocc publishes no checksum file next
+ * to its zips, so the digests live here; a version missing from the table needs the user's own
+ * `cosmocc-sha256`. Add a row only with a digest confirmed from two independent sources.
+ */
+const KNOWN_COSMOCC_SHA256 = {
+    '4.0.2': '85b8c37a406d862e656ad4ec14be9f6ce474c1b436b9615e91a55208aced3f44'
+};
+const DEFAULT_COSMOCC_VERSION = '4.0.2';
+/**
+ * cosmocc tags are plain `MAJOR.MINOR.PATCH`. Anything else (`latest`, `4.0`, `../x`) is refused:
+ * it would either escape the tool-cache directory or never hit the semver-keyed tool cache, and
+ * the unversioned "current" zip must never be cached under a version.
+ */
+const COSMOCC_VERSION_PATTERN = /^(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})$/;
+function knownSha256(version) {
+    return Object.prototype.hasOwnProperty.call(KNOWN_COSMOCC_SHA256, version)
+        ? KNOWN_COSMOCC_SHA256[version]
+        : undefined;
+}
+/** Where a version is downloaded from, in order: the project's own host, then GitHub's mirror. */
+function defaultCosmoccUrls(version) {
+    return [
+        `https://cosmo.zip/pub/cosmocc/cosmocc-${version}.zip`,
+        `https://github.com/jart/cosmopolitan/releases/download/${version}/cosmocc-${version}.zip`
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Every action input, parsed and validated into one typed Config before anything is downloaded.
+ * Pure: takes a lookup function for raw values, so the action (core.getInput), the local command
+ * (flags) and tests all feed it the same way.
+ */
+
+
+
+
+
+/** Input names and defaults, exactly as in action.yml (a test keeps the two in step). */
+const INPUT_DEFAULTS = {
+    mode: 'build',
+    'manifest-path': 'Cargo.toml',
+    bins: '',
+    package: '',
+    arch: 'x86_64,aarch64',
+    profile: 'release',
+    'cargo-args': '',
+    'output-dir': 'target/ape',
+    'cosmocc-version': DEFAULT_COSMOCC_VERSION,
+    'cosmocc-sha256': '',
+    'cosmocc-url': '',
+    'cosmocc-dir': '',
+    'rust-toolchain': DEFAULT_RUST_TOOLCHAIN,
+    cache: 'true'
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const PACKAGE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.+:@/-]*$/;
+const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
+const NIGHTLY_PATTERN = /^nightly-(\d{4})-(\d{2})-(\d{2})$/;
+/** Arguments the action sets itself; a second copy from cargo-args would fight it. */
+const RESERVED_CARGO_ARGS = [
+    '--target',
+    '--manifest-path',
+    '--profile',
+    '--release',
+    '-Z',
+    '--bin',
+    '--package',
+    '-p'
+];
+function parseInputs(lookup) {
+    const get = (name) => (lookup(name) ?? '').trim() || INPUT_DEFAULTS[name];
+    const optional = (name) => (lookup(name) ?? '').trim() || undefined;
+    const mode = parseMode(get('mode'));
+    const cosmocc = parseCosmocc(get('cosmocc-version'), optional('cosmocc-sha256'), optional('cosmocc-url'), optional('cosmocc-dir'));
+    return {
+        mode,
+        manifestPath: parseManifestPath(get('manifest-path')),
+        bins: parseList(get('bins')).map(bin => checkName('bins', bin, 'a bin target name (letters, digits, _ and -)')),
+        package: parsePackage(optional('package')),
+        arches: parseArches(get('arch')),
+        profile: checkName('profile', get('profile'), 'a cargo profile name such as release or dev'),
+        cargoArgs: parseCargoArgs(optional('cargo-args')),
+        outputDir: get('output-dir'),
+        cosmocc,
+        rustToolchain: parseRustToolchain(get('rust-toolchain')),
+        cache: parseBoolean('cache', get('cache'))
+    };
+}
+/** Splits on commas and newlines, dropping blanks: `a, b` and a YAML block list both work. */
+function parseList(value) {
+    return value
+        .split(/[,\n]/)
+        .map(item => item.trim())
+        .filter(item => item.length > 0);
+}
+function parseMode(value) {
+    if (value === 'build' || value === 'setup')
+        return value;
+    throw new InputError('mode', value, "use 'build' (crate to .com) or 'setup' (install cosmocc only)");
+}
+function parseManifestPath(value) {
+    if (!/(^|[\\/])Cargo\.toml$/.test(value)) {
+        throw new InputError('manifest-path', value, 'give the path of a Cargo.toml file, e.g. Cargo.toml or crates/cli/Cargo.toml');
+    }
+    return value;
+}
+function parsePackage(value) {
+    if (value === undefined)
+        return undefined;
+    if (!PACKAGE_PATTERN.test(value)) {
+        throw new InputError('package', value, 'give one workspace member as a cargo package spec, e.g. my-cli or my-cli@1.2.0');
+    }
+    return value;
+}
+function checkName(input, value, allowed) {
+    if (!NAME_PATTERN.test(value))
+        throw new InputError(input, value, allowed);
+    return value;
+}
+function parseArches(value) {
+    const items = parseList(value);
+    if (items.length === 0)
+        throw new InputError('arch', value, `list one or both of ${ARCHES.join(', ')}`);
+    const arches = [];
+    for (const item of items) {
+        if (!isArch(item)) {
+            const hint = ARCH_ALIASES[item.toLowerCase()];
+            const suggestion = hint ? ` (did you mean ${hint}?)` : '';
+            throw new InputError('arch', value, `each entry must be one of ${ARCHES.join(', ')}; got '${item}'${suggestion}`);
+        }
+        arches.push(item);
+    }
+    // Always x86_64 first: apelink's output does not depend on the order, but logs and caches do.
+    return inArchOrder(arches);
+}
+const ARCH_ALIASES = {
+    x64: 'x86_64',
+    amd64: 'x86_64',
+    'x86-64': 'x86_64',
+    x86_64: 'x86_64',
+    arm64: 'aarch64',
+    aarch64: 'aarch64'
+};
+function parseCargoArgs(value) {
+    if (value === undefined)
+        return [];
+    let args;
+    try {
+        // Shell-word splitting only: quotes group words, but nothing is expanded or executed, so
+        // `;`, `$(..)` and `|` reach cargo as literal text.
+        args = split(value);
+    }
+    catch (err) {
+        throw new InputError('cargo-args', value, `write arguments as shell words with balanced quotes (${err.message})`);
+    }
+    for (const arg of args) {
+        const flag = arg.split('=')[0];
+        if (RESERVED_CARGO_ARGS.includes(flag) || (flag.startsWith('-Z') && flag !== '-Z')) {
+            throw new InputError('cargo-args', value, `'${arg}' is set by the action itself; use the inputs bins, package, profile and arch instead`);
+        }
+    }
+    return args;
+}
+function parseCosmocc(version, sha, url, dir) {
+    if (!COSMOCC_VERSION_PATTERN.test(version)) {
+        throw new InputError('cosmocc-version', version, 'give a released cosmocc version as MAJOR.MINOR.PATCH, e.g. 4.0.2 (not "latest")');
+    }
+    if (sha !== undefined && !SHA256_PATTERN.test(sha)) {
+        throw new InputError('cosmocc-sha256', sha, 'give the 64 hex digit SHA-256 of the cosmocc zip');
+    }
+    const urls = url === undefined ? defaultCosmoccUrls(version) : [parseUrl(url)];
+    const expected = sha?.toLowerCase() ?? knownSha256(version);
+    if (dir !== undefined)
+        return { version, sha256: expected ?? '', urls, dir };
+    if (expected === undefined) {
+        throw new InputError('cosmocc-version', version, `this version is not in the action's checksum table; set cosmocc-sha256 to the zip's SHA-256 (known versions: ${Object.keys(KNOWN_COSMOCC_SHA256).join(', ')})`);
+    }
+    return { version, sha256: expected, urls };
+}
+function parseUrl(value) {
+    let parsed;
+    try {
+        parsed = new URL(value);
+    }
+    catch {
+        throw new InputError('cosmocc-url', value, 'give a full http(s) URL of a cosmocc zip');
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        throw new InputError('cosmocc-url', value, 'only http and https URLs are supported');
+    }
+    return parsed.toString();
+}
+function parseRustToolchain(value) {
+    if (value === 'preinstalled')
+        return { kind: 'preinstalled' };
+    const match = NIGHTLY_PATTERN.exec(value);
+    if (match && isRealDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
+        return { kind: 'rustup', toolchain: value };
+    }
+    throw new InputError('rust-toolchain', value, `use a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN} (an undated one changes under the cache), or 'preinstalled' to use rustc and cargo from PATH`);
+}
+function isRealDate(year, month, day) {
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day);
+}
+function parseBoolean(input, value) {
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw new InputError(input, value, "use 'true' or 'false'");
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/ape/apelink.ts
+
+
+/**
+ * `apelink -l <loader per arch> [-M ape-m1.c] -o OUT INPUT...`. The Apple Silicon loader source
+ * is embedded whenever aarch64 is built: without it the .com cannot start on arm64 macOS, and
+ * that failure would only show on a Mac, long after the release.
+ */
+function apelinkArgv(call) {
+    if (call.inputs.length === 0) {
+        throw new ActionError('apelink needs at least one per-arch executable');
+    }
+    const argv = [];
+    for (const { arch } of call.inputs)
+        argv.push('-l', call.tools.loader(arch));
+    if (call.inputs.some(input => input.arch === 'aarch64'))
+        argv.push('-M', call.tools.m1Source);
+    argv.push('-o', call.output);
+    for (const { file } of call.inputs)
+        argv.push(file);
+    return argv;
+}
+async function fuseWithApelink(call) {
+    const argv = apelinkArgv(call);
+    const command = `${call.tools.apelink} ${argv.join(' ')}`;
+    await runChecked(call.tools.apelink, argv, {
+        failure: `apelink failed making ${call.output} (command: ${command})`,
+        tailChars: 2000
+    });
+}
+
+;// CONCATENATED MODULE: ./src/ape/checksums.ts
+/** SHA-256 of the built files and the `SHA256SUMS` text that `sha256sum -c` accepts. */
+
+
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** One `<hex>  <name>` line per file (two spaces: text mode), sorted by name for stable diffs. */
+function renderSha256Sums(entries) {
+    return [...entries]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(e => `${e.sha256}  ${e.name}\n`)
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/ape/fuse.ts
+/**
+ * The fuse stage: every bin's per-arch executables into one `.com` with apelink, each checked by
+ * the inspector, staged in a hidden folder and moved into place only when all of them are good,
+ * so a failed run never leaves a partial set of `.com` files that look like this run's output.
+ */
+
+
+
+
+
+
+
+async function fuseBins(request) {
+    const staging = external_node_path_default().join(request.outputDir, `.ape-staging-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    await (0,promises_namespaceObject.mkdir)(staging, { recursive: true });
+    try {
+        const apes = [];
+        for (const bin of request.bins)
+            apes.push(await fuseOne(request, bin, staging));
+        for (const ape of apes) {
+            const final = external_node_path_default().join(request.outputDir, external_node_path_default().basename(ape.path));
+            await (0,promises_namespaceObject.rename)(ape.path, final);
+            ape.path = final;
+        }
+        return apes;
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(staging, { recursive: true, force: true });
+    }
+}
+async function fuseOne(request, bin, staging) {
+    const output = external_node_path_default().join(staging, `${bin}.com`);
+    const inputs = request.plan.map(entry => ({ arch: entry.arch, file: entry.binary(bin) }));
+    await fuseWithApelink({ tools: request.tools, inputs, output });
+    const arches = await checkEveryArchInside(output, bin, request.plan);
+    return {
+        bin,
+        path: output,
+        size: (await (0,promises_namespaceObject.stat)(output)).size,
+        arches,
+        sha256: await sha256File(output)
+    };
+}
+async function checkEveryArchInside(file, bin, plan) {
+    const wanted = plan.map(entry => entry.arch);
+    const report = await inspectApeFile(file);
+    const missing = report.isApe ? missingArches(report, wanted) : wanted;
+    if (!report.isApe || missing.length > 0) {
+        throw new ActionError(`${bin}.com is not a complete APE: ${report.isApe ? `no ${missing.join(', ')} payload inside` : report.reason}. apelink's output does not hold every requested arch.`);
+    }
+    return report.arches;
+}
+/** A failed run must not leave last run's `.com` looking like this run's output. */
+async function removePreviousOutputs(outputDir, bins) {
+    const names = [...bins.map(bin => `${bin}.com`), 'SHA256SUMS'];
+    await Promise.all(names.map(name => (0,promises_namespaceObject.rm)(external_node_path_default().join(outputDir, name), { force: true })));
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * The arch plan: one entry per requested arch, built once, in ARCHES order, holding every path
+ * the stages need for that arch (target name, spec, linker wrapper, where cargo puts each bin).
+ * Stages walk the plan instead of rebuilding per-arch maps of their own.
+ */
+
+
+
+/** The targets of `arches` with their files in `workDir`, in ARCHES order. */
+function planTargets(arches, workDir) {
+    return inArchOrder(arches).map(arch => {
+        const target = cosmoTarget(arch);
+        return {
+            arch,
+            target,
+            spec: external_node_path_default().join(workDir, `${target}.json`),
+            linker: external_node_path_default().join(workDir, `${target}-linker`)
+        };
+    });
+}
+function planArches(arches, dirs) {
+    return planTargets(arches, dirs.workDir).map(entry => ({
+        ...entry,
+        binary: bin => external_node_path_default().join(dirs.targetDirectory, entry.target, profileDir(dirs.profile), bin)
+    }));
+}
+/** The directory cargo names after a profile: `dev` and `test` build into `debug`. */
+function profileDir(profile) {
+    if (profile === 'dev' || profile === 'test')
+        return 'debug';
+    if (profile === 'bench')
+        return 'release';
+    return profile;
+}
+/**
+ * Specs and wrappers live under the runner's temp dir at a fixed path: the spec holds the
+ * wrapper's absolute path, and a spec that changes from run to run would make cargo rebuild std
+ * and miss the build cache every time.
+ */
+async function prepareWorkDir(tempDir) {
+    const dir = external_node_path_default().join(tempDir, 'ape-action-targets');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./src/cache/keys.ts
+/**
+ * Every cache key the action uses, and what each cache holds. Pure, so each key is unit-tested:
+ * everything that changes the cached bytes is in the key, in the style of Swatinem/rust-cache,
+ * and each key comes with one line per part so the log explains why this key and not another.
+ */
+
+
+/** Bump when what a cache holds changes shape, so old entries are never restored. */
+const BUILD_CACHE_VERSION = 'v1';
+const COSMOCC_CACHE_FORMAT = 'v1';
+/** 16 hex digits (64 bits) are plenty to tell zips apart and keep the key readable. */
+const SHA_PREFIX_LENGTH = 16;
+function shortHash(parts) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const part of parts)
+        hash.update(part).update('\0');
+    return hash.digest('hex').slice(0, 20);
+}
+/**
+ * The digest is in the key, not just the version: a user who changes `cosmocc-sha256` (a
+ * re-published zip, a private build) must never get the old bytes back. OS and CPU are in it
+ * because the cached folder holds the extracted tree with its modes and symlinks, and the tool
+ * cache path it is restored into contains the CPU name.
+ */
+function cosmoccCacheKey(parts) {
+    const sha = parts.sha256.toLowerCase().slice(0, SHA_PREFIX_LENGTH);
+    return `ape-action-cosmocc-${COSMOCC_CACHE_FORMAT}-${parts.version}-${sha}-${parts.platform}-${parts.arch}`;
+}
+/**
+ * A restore-key prefix without the lockfile lets a dependency bump start from the previous
+ * build instead of from nothing.
+ */
+function buildCacheKey(inputs) {
+    const toolchain = shortHash([
+        inputs.rustc,
+        inputs.cosmoccVersion,
+        ...inputs.specs,
+        inputs.profile
+    ]);
+    const lock = inputs.lockfile ? shortHash([inputs.lockfile]) : 'nolock';
+    const prefix = `ape-build-${BUILD_CACHE_VERSION}-${inputs.platform}-${inputs.arch}-${toolchain}-`;
+    return {
+        key: `${prefix}${lock}`,
+        restoreKeys: [prefix],
+        explanation: [
+            `rustc: ${inputs.rustc}`,
+            `cosmocc: ${inputs.cosmoccVersion}`,
+            `target specs: ${inputs.specs.length} (hashed)`,
+            `profile: ${inputs.profile}`,
+            `Cargo.lock: ${lock}`
+        ]
+    };
+}
+/**
+ * Cargo's download caches plus the target-dir parts our build writes (custom targets and host).
+ * The list is the cache's identity (@actions/cache hashes it into the entry's version): restore
+ * and save must pass it unchanged, paths that do not exist included.
+ */
+function buildCachePaths(cargoHome, targetDirectory, targetNames, profileDirName) {
+    return [
+        external_node_path_default().join(cargoHome, 'registry', 'index'),
+        external_node_path_default().join(cargoHome, 'registry', 'cache'),
+        external_node_path_default().join(cargoHome, 'git', 'db'),
+        ...targetNames.map(name => external_node_path_default().join(targetDirectory, name)),
+        // build scripts and proc-macros are built for the host, outside the custom-target dirs
+        external_node_path_default().join(targetDirectory, profileDirName)
+    ];
+}
+/**
+ * A rustup toolchain is identified by its dated name and host: the same name always holds the
+ * same compiler, so the key needs nothing else (and never a restore prefix: a different nightly
+ * would be a wrong hit).
+ */
+function rustToolchainCacheKey(toolchain, hostTriple) {
+    return {
+        key: `ape-rust-${BUILD_CACHE_VERSION}-${toolchain}-${hostTriple}`,
+        restoreKeys: [],
+        explanation: [`toolchain: ${toolchain}`, `host: ${hostTriple}`]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cache/entries.ts
+/**
+ * The caches the post step saves, as entries of the cache service: the rustup toolchain (so a
+ * dated nightly is downloaded once) and the cargo build output (registry downloads, std and the
+ * crate built for each custom target).
+ */
+
+
+
+
+
+
+function rustToolchainCacheEntry(toolchain, env) {
+    const triple = rustupHostTriple(env.platform, env.cpu);
+    return {
+        name: 'rust-toolchain',
+        what: 'Rust toolchain',
+        ...rustToolchainCacheKey(toolchain, triple),
+        paths: [rustupToolchainDir(toolchain, triple, env.rustupHome)],
+        save: 'post'
+    };
+}
+/** Keyed on everything that changes the compiled output: toolchain, cosmocc, specs, lockfile. */
+async function buildCacheEntry(request) {
+    const { workspace_root: workspaceRoot, target_directory: targetDirectory } = request.crate.metadata;
+    const lockPath = external_node_path_default().join(workspaceRoot, 'Cargo.lock');
+    const key = buildCacheKey({
+        platform: request.env.platform,
+        arch: request.env.cpu,
+        rustc: request.toolchain.versionLine,
+        cosmoccVersion: request.cosmoccVersion,
+        specs: await Promise.all(request.plan.map(entry => (0,promises_namespaceObject.readFile)(entry.spec, 'utf8'))),
+        profile: request.profile,
+        lockfile: (0,external_node_fs_namespaceObject.existsSync)(lockPath) ? await (0,promises_namespaceObject.readFile)(lockPath, 'utf8') : ''
+    });
+    const paths = buildCachePaths(request.env.cargoHome, targetDirectory, request.plan.map(entry => entry.target), profileDir(request.profile));
+    return { name: 'build', what: 'cargo build output', ...key, paths, save: 'post' };
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
 /**
  * Returns a copy with defaults filled in.
@@ -43029,7 +43319,7 @@ function getOptions(copy) {
     return result;
 }
 //# sourceMappingURL=internal-glob-options-helper.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-path-helper.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path-helper.js
 
 
 const internal_path_helper_IS_WINDOWS = process.platform === 'win32';
@@ -43197,7 +43487,7 @@ function safeTrimTrailingSeparator(p) {
     return p.substr(0, p.length - 1);
 }
 //# sourceMappingURL=internal-path-helper.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-match-kind.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-match-kind.js
 /**
  * Indicates whether a pattern matches a path
  */
@@ -43213,7 +43503,7 @@ var MatchKind;
     MatchKind[MatchKind["All"] = 3] = "All";
 })(MatchKind || (MatchKind = {}));
 //# sourceMappingURL=internal-match-kind.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-pattern-helper.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern-helper.js
 
 
 const internal_pattern_helper_IS_WINDOWS = process.platform === 'win32';
@@ -43283,7 +43573,7 @@ function internal_pattern_helper_partialMatch(patterns, itemPath) {
     return patterns.some(x => !x.negate && x.partialMatch(itemPath));
 }
 //# sourceMappingURL=internal-pattern-helper.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/balanced-match/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
     const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
@@ -43338,7 +43628,7 @@ const range = (a, b, str) => {
     return result;
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/brace-expansion/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
 
 const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
 const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
@@ -43854,7 +44144,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     return acc;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/assert-valid-pattern.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
 const MAX_PATTERN_LENGTH = 1024 * 64;
 const assertValidPattern = (pattern) => {
     if (typeof pattern !== 'string') {
@@ -43865,7 +44155,7 @@ const assertValidPattern = (pattern) => {
     }
 };
 //# sourceMappingURL=assert-valid-pattern.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/brace-expressions.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/brace-expressions.js
 // translate the various posix character classes into unicode properties
 // this works across all unicode locales
 // { <posix class>: [<translation>, /u flag required, negated]
@@ -44012,7 +44302,7 @@ const parseClass = (glob, position) => {
     return [comb, uflag, endPos - pos, true];
 };
 //# sourceMappingURL=brace-expressions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/unescape.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
 /**
  * Un-escape a string that has been escaped with {@link escape}.
  *
@@ -44047,7 +44337,7 @@ const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = tr
             .replace(/\\([^/{}])/g, '$1');
 };
 //# sourceMappingURL=unescape.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/ast.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/ast.js
 // parse a single path portion
 var _a;
 
@@ -44889,7 +45179,7 @@ class AST {
 }
 _a = AST;
 //# sourceMappingURL=ast.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/escape.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
 /**
  * Escape all magic characters in a glob pattern.
  *
@@ -44916,7 +45206,7 @@ const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false,
         : s.replace(/[?*()[\]\\]/g, '\\$&');
 };
 //# sourceMappingURL=escape.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/minimatch/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
 
 
 
@@ -46031,7 +46321,7 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-path.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path.js
 
 
 
@@ -46119,7 +46409,7 @@ class Path {
     }
 }
 //# sourceMappingURL=internal-path.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-pattern.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern.js
 
 
 
@@ -46348,7 +46638,7 @@ class Pattern {
     }
 }
 //# sourceMappingURL=internal-pattern.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-search-state.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-search-state.js
 class SearchState {
     constructor(path, level) {
         this.path = path;
@@ -46356,7 +46646,7 @@ class SearchState {
     }
 }
 //# sourceMappingURL=internal-search-state.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-globber.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-globber.js
 var internal_globber_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46580,7 +46870,7 @@ class DefaultGlobber {
 const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 // EXTERNAL MODULE: external "util"
 var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/internal-hash-files.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-hash-files.js
 var internal_hash_files_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46657,7 +46947,7 @@ function hashFiles(globber_1, currentWorkspace_1) {
     });
 }
 //# sourceMappingURL=internal-hash-files.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/glob/lib/glob.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/glob.js
 var glob_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46699,9 +46989,9 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(776);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/constants.js
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/constants.js
 var CacheFilename;
 (function (CacheFilename) {
     CacheFilename["Gzip"] = "cache.tgz";
@@ -46740,7 +47030,7 @@ const CacheFileSizeLimit = 10 * Math.pow(1024, 3); // 10GiB per repository
 // Shared so cache.ts and cacheHttpClient.ts match the same contract value.
 const CacheReadDeniedMessagePrefix = 'cache read denied:';
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/cacheUtils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/cacheUtils.js
 var cacheUtils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -46922,7 +47212,7 @@ function getRuntimeToken() {
 //# sourceMappingURL=cacheUtils.js.map
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -46961,21 +47251,19 @@ class AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: external "node:process"
 const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 
 
 function log(message, ...args) {
-    external_node_process_namespaceObject.stderr.write(`${external_node_util_.format(message, ...args)}${external_node_os_.EOL}`);
+    external_node_process_namespaceObject.stderr.write(`${external_node_util_.format(message, ...args)}${external_node_os_namespaceObject.EOL}`);
 }
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/env.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/env.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47024,7 +47312,7 @@ const isNodeRuntime = !isBun && !isDeno;
  */
 const isReactNative = false;
 //# sourceMappingURL=env.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47211,7 +47499,7 @@ function extend(namespace) {
 }
 /* harmony default export */ const logger_debug = (debugObj);
 //# sourceMappingURL=debug.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/logger.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/logger.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47337,7 +47625,7 @@ function createClientLogger(namespace) {
     return context.createClientLogger(namespace);
 }
 //# sourceMappingURL=logger.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function normalizeName(name) {
@@ -47437,7 +47725,7 @@ function httpHeaders_createHttpHeaders(rawHeaders) {
     return new HttpHeadersImpl(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -47449,7 +47737,7 @@ function randomUUID() {
     return crypto.randomUUID();
 }
 //# sourceMappingURL=uuidUtils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47505,7 +47793,7 @@ function pipelineRequest_createPipelineRequest(options) {
     return new PipelineRequestImpl(options);
 }
 //# sourceMappingURL=pipelineRequest.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const ValidPhaseNames = new Set(["Deserialize", "Serialize", "Retry", "Sign"]);
@@ -47768,7 +48056,7 @@ function pipeline_createEmptyPipeline() {
     return HttpPipeline.create();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -47783,7 +48071,7 @@ function isObject(input) {
         !(input instanceof Date));
 }
 //# sourceMappingURL=object.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47800,13 +48088,13 @@ function error_isError(e) {
     return false;
 }
 //# sourceMappingURL=error.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const custom = external_node_util_.inspect.custom;
 //# sourceMappingURL=inspect.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -47962,7 +48250,7 @@ class sanitizer_Sanitizer {
     }
 }
 //# sourceMappingURL=sanitizer.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/restError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48060,13 +48348,13 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const log_logger = createClientLogger("ts-http-runtime");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48416,7 +48704,7 @@ function createNodeHttpClient() {
     return new NodeHttpClient();
 }
 //# sourceMappingURL=nodeHttpClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/defaultHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/defaultHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48427,7 +48715,7 @@ function defaultHttpClient_createDefaultHttpClient() {
     return createNodeHttpClient();
 }
 //# sourceMappingURL=defaultHttpClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48461,7 +48749,7 @@ function logPolicy_logPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=logPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48490,7 +48778,7 @@ async function userAgentPlatform_setPlatformSpecificData(map) {
     }
 }
 //# sourceMappingURL=userAgentPlatform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgent.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgent.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48522,7 +48810,7 @@ async function userAgent_getUserAgentValue(prefix) {
     return userAgentValue;
 }
 //# sourceMappingURL=userAgent.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/userAgentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/userAgentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48549,7 +48837,7 @@ function userAgentPolicy_userAgentPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=userAgentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/random.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/random.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -48571,7 +48859,7 @@ function random_getRandomIntegerInclusive(min, max) {
     return offset + min;
 }
 //# sourceMappingURL=random.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48592,7 +48880,7 @@ function calculateRetryDelay(retryAttempt, config) {
     return { retryAfterInMs };
 }
 //# sourceMappingURL=delay.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48651,7 +48939,7 @@ function parseHeaderValueAsNumber(response, headerName) {
     return valueAsNum;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/throttlingRetryStrategy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/throttlingRetryStrategy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48726,7 +49014,7 @@ function throttlingRetryStrategy_throttlingRetryStrategy() {
     };
 }
 //# sourceMappingURL=throttlingRetryStrategy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48790,13 +49078,13 @@ function isSystemError(err) {
         err.code === "ENOTFOUND");
 }
 //# sourceMappingURL=exponentialRetryStrategy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/constants.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const constants_SDK_VERSION = "0.3.6";
 const constants_DEFAULT_RETRY_POLICY_COUNT = 3;
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48902,7 +49190,7 @@ function retryPolicy_retryPolicy(strategies, options = { maxRetries: constants_D
     };
 }
 //# sourceMappingURL=retryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -48928,7 +49216,7 @@ function defaultRetryPolicy_defaultRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=defaultRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -48950,7 +49238,7 @@ function bytesEncoding_stringToUint8Array(value, format) {
     return Buffer.from(value, format);
 }
 //# sourceMappingURL=bytesEncoding.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -48977,7 +49265,7 @@ function convertBodyToFormDataMap(body) {
     return undefined;
 }
 //# sourceMappingURL=formData.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/formDataPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/formDataPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49067,11 +49355,11 @@ async function prepareFormData(formData, request) {
     request.multipartBody = { parts };
 }
 //# sourceMappingURL=formDataPolicy.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/https-proxy-agent/dist/index.js
-var dist = __nccwpck_require__(7269);
-// EXTERNAL MODULE: ../../work/main/node_modules/http-proxy-agent/dist/index.js
-var http_proxy_agent_dist = __nccwpck_require__(2258);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js
+// EXTERNAL MODULE: ./node_modules/https-proxy-agent/dist/index.js
+var dist = __nccwpck_require__(3669);
+// EXTERNAL MODULE: ./node_modules/http-proxy-agent/dist/index.js
+var http_proxy_agent_dist = __nccwpck_require__(1970);
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/proxyPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49261,7 +49549,7 @@ function proxyPolicy_proxyPolicy(proxySettings, options) {
     };
 }
 //# sourceMappingURL=proxyPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49323,7 +49611,7 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
     return response;
 }
 //# sourceMappingURL=redirectPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/platformPolicies.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/platformPolicies.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49354,7 +49642,7 @@ function platformPolicies_addPlatformPolicies(pipeline, options) {
     pipeline.addPolicy(redirectPolicy(options.redirectOptions), { afterPhase: "Retry" });
 }
 //# sourceMappingURL=platformPolicies.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards-node.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards-node.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49375,7 +49663,7 @@ function typeGuards_node_isWebReadableStream(x) {
     return x instanceof ReadableStream;
 }
 //# sourceMappingURL=typeGuards-node.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49394,7 +49682,7 @@ function typeGuards_isBlob(x) {
     return x instanceof Blob;
 }
 //# sourceMappingURL=typeGuards.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49464,7 +49752,7 @@ async function concat(sources) {
     };
 }
 //# sourceMappingURL=concat.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49580,7 +49868,7 @@ function multipartPolicy_multipartPolicy() {
     };
 }
 //# sourceMappingURL=multipartPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/createPipelineFromOptions.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/createPipelineFromOptions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49608,7 +49896,7 @@ function createPipelineFromOptions_createPipelineFromOptions(options) {
     return pipeline;
 }
 //# sourceMappingURL=createPipelineFromOptions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/checkInsecureConnection.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/checkInsecureConnection.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49660,7 +49948,7 @@ function checkInsecureConnection_ensureSecureConnection(request, options) {
     }
 }
 //# sourceMappingURL=checkInsecureConnection.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/apiKeyAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/apiKeyAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49691,7 +49979,7 @@ function apiKeyAuthenticationPolicy_apiKeyAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=apiKeyAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/basicAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/basicAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49722,7 +50010,7 @@ function basicAuthenticationPolicy_basicAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=basicAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/bearerAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/bearerAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49753,7 +50041,7 @@ function bearerAuthenticationPolicy_bearerAuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=bearerAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/oauth2AuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/auth/oauth2AuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49784,7 +50072,7 @@ function oauth2AuthenticationPolicy_oauth2AuthenticationPolicy(options) {
     };
 }
 //# sourceMappingURL=oauth2AuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/client/clientHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/clientHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49826,7 +50114,7 @@ function clientHelpers_getCachedDefaultHttpsClient() {
     return cachedHttpClient;
 }
 //# sourceMappingURL=clientHelpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/client/multipart.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/multipart.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -49947,7 +50235,7 @@ function multipart_buildMultipartBody(parts) {
     return { parts: parts.map(buildBodyPart) };
 }
 //# sourceMappingURL=multipart.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/client/sendRequest.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/sendRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50145,7 +50433,7 @@ function createParseError(response, err) {
     });
 }
 //# sourceMappingURL=sendRequest.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/client/getClient.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/getClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50232,7 +50520,7 @@ function buildOperation(method, url, pipeline, options, allowInsecureConnection,
     };
 }
 //# sourceMappingURL=getClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/client/restError.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/client/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50263,7 +50551,7 @@ function statusCodeToNumber(statusCode) {
     return Number.isNaN(status) ? undefined : status;
 }
 //# sourceMappingURL=restError.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50278,7 +50566,7 @@ function statusCodeToNumber(statusCode) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50290,12 +50578,12 @@ function esm_pipeline_createEmptyPipeline() {
     return pipeline_createEmptyPipeline();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/logger/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/logger/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50336,13 +50624,13 @@ function esm_createClientLogger(namespace) {
     return esm_context.createClientLogger(namespace);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const esm_log_logger = esm_createClientLogger("core-rest-pipeline");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -50365,7 +50653,7 @@ function agentPolicy_agentPolicy(agent) {
     };
 }
 //# sourceMappingURL=agentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/decompressResponsePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/decompressResponsePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -50389,7 +50677,7 @@ function decompressResponsePolicy_decompressResponsePolicy() {
     };
 }
 //# sourceMappingURL=decompressResponsePolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/exponentialRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/exponentialRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50414,7 +50702,7 @@ function exponentialRetryPolicy(options = {}) {
     });
 }
 //# sourceMappingURL=exponentialRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/systemErrorRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/systemErrorRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50444,7 +50732,7 @@ function systemErrorRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=systemErrorRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/throttlingRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/throttlingRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50473,7 +50761,7 @@ function throttlingRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=throttlingRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/tlsPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/tlsPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -50496,7 +50784,7 @@ function tlsPolicy_tlsPolicy(tlsSettings) {
     };
 }
 //# sourceMappingURL=tlsPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/policies/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/policies/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50514,7 +50802,7 @@ function tlsPolicy_tlsPolicy(tlsSettings) {
 
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50534,7 +50822,7 @@ function policies_logPolicy_logPolicy(options = {}) {
     });
 }
 //# sourceMappingURL=logPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50552,7 +50840,7 @@ function policies_redirectPolicy_redirectPolicy(options = {}) {
     return redirectPolicy_redirectPolicy(options);
 }
 //# sourceMappingURL=redirectPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50568,7 +50856,7 @@ function userAgentPlatform_getHeaderName() {
  */
 async function util_userAgentPlatform_setPlatformSpecificData(map) {
     if (external_node_process_namespaceObject && external_node_process_namespaceObject.versions) {
-        const osInfo = `${external_node_os_.type()} ${external_node_os_.release()}; ${external_node_os_.arch()}`;
+        const osInfo = `${external_node_os_namespaceObject.type()} ${external_node_os_namespaceObject.release()}; ${external_node_os_namespaceObject.arch()}`;
         const versions = external_node_process_namespaceObject.versions;
         if (versions.bun) {
             map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -50582,13 +50870,13 @@ async function util_userAgentPlatform_setPlatformSpecificData(map) {
     }
 }
 //# sourceMappingURL=userAgentPlatform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const esm_constants_SDK_VERSION = "1.22.3";
 const esm_constants_DEFAULT_RETRY_POLICY_COUNT = 3;
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50619,7 +50907,7 @@ async function util_userAgent_getUserAgentValue(prefix) {
     return userAgentValue;
 }
 //# sourceMappingURL=userAgent.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50646,7 +50934,7 @@ function policies_userAgentPolicy_userAgentPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=userAgentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50669,7 +50957,7 @@ async function computeSha256Hash(content, encoding) {
     return createHash("sha256").update(content).digest(encoding);
 }
 //# sourceMappingURL=sha256.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@typespec/ts-http-runtime/dist/esm/util/internal.js
+;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/util/internal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50682,7 +50970,7 @@ async function computeSha256Hash(content, encoding) {
 
 
 //# sourceMappingURL=internal.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/abort-controller/dist/esm/AbortError.js
+;// CONCATENATED MODULE: ./node_modules/@azure/abort-controller/dist/esm/AbortError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -50710,12 +50998,12 @@ class AbortError_AbortError extends Error {
     }
 }
 //# sourceMappingURL=AbortError.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/abort-controller/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/abort-controller/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50758,7 +51046,7 @@ function createAbortablePromise(buildPromise, options) {
     });
 }
 //# sourceMappingURL=createAbortablePromise.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-util/dist/esm/delay.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/delay.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50798,7 +51086,7 @@ function delay_calculateRetryDelay(retryAttempt, config) {
     return { retryAfterInMs };
 }
 //# sourceMappingURL=delay.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-util/dist/esm/error.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/error.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50829,7 +51117,7 @@ function error_getErrorMessage(e) {
     }
 }
 //# sourceMappingURL=error.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-util/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-util/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -50961,7 +51249,7 @@ function esm_stringToUint8Array(value, format) {
     return bytesEncoding_stringToUint8Array(value, format);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51091,7 +51379,7 @@ function toArrayBuffer(source) {
     return source.map((x) => x);
 }
 //# sourceMappingURL=file.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51120,7 +51408,7 @@ function policies_multipartPolicy_multipartPolicy() {
     };
 }
 //# sourceMappingURL=multipartPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51136,7 +51424,7 @@ function policies_decompressResponsePolicy_decompressResponsePolicy() {
     return decompressResponsePolicy_decompressResponsePolicy();
 }
 //# sourceMappingURL=decompressResponsePolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51154,7 +51442,7 @@ function policies_defaultRetryPolicy_defaultRetryPolicy(options = {}) {
     return defaultRetryPolicy_defaultRetryPolicy(options);
 }
 //# sourceMappingURL=defaultRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51169,7 +51457,7 @@ function policies_formDataPolicy_formDataPolicy() {
     return formDataPolicy_formDataPolicy();
 }
 //# sourceMappingURL=formDataPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51198,7 +51486,7 @@ function policies_proxyPolicy_proxyPolicy(proxySettings, options) {
     return proxyPolicy_proxyPolicy(proxySettings, options);
 }
 //# sourceMappingURL=proxyPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -51223,7 +51511,7 @@ function setClientRequestIdPolicy_setClientRequestIdPolicy(requestIdHeaderName =
     };
 }
 //# sourceMappingURL=setClientRequestIdPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51238,7 +51526,7 @@ function policies_agentPolicy_agentPolicy(agent) {
     return agentPolicy_agentPolicy(agent);
 }
 //# sourceMappingURL=agentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51253,7 +51541,7 @@ function policies_tlsPolicy_tlsPolicy(tlsSettings) {
     return tlsPolicy_tlsPolicy(tlsSettings);
 }
 //# sourceMappingURL=tlsPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/esm/tracingContext.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/tracingContext.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /** @internal */
@@ -51302,9 +51590,9 @@ class TracingContextImpl {
     }
 }
 //# sourceMappingURL=tracingContext.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/commonjs/state.js
-var commonjs_state = __nccwpck_require__(5450);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/esm/state.js
+// EXTERNAL MODULE: ./node_modules/@azure/core-tracing/dist/commonjs/state.js
+var commonjs_state = __nccwpck_require__(8914);
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/state.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error The recommended approach to sharing module state between ESM and CJS.
@@ -51315,7 +51603,7 @@ var commonjs_state = __nccwpck_require__(5450);
  */
 const state_state = commonjs_state/* state */.w;
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/esm/instrumenter.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/instrumenter.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51379,7 +51667,7 @@ function getInstrumenter() {
     return state_state.instrumenterImplementation;
 }
 //# sourceMappingURL=instrumenter.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/esm/tracingClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51458,13 +51746,13 @@ function tracingClient_createTracingClient(options) {
     };
 }
 //# sourceMappingURL=tracingClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-tracing/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-tracing/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51481,7 +51769,7 @@ function esm_restError_isRestError(e) {
     return restError_isRestError(e);
 }
 //# sourceMappingURL=restError.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51613,7 +51901,7 @@ function tryProcessResponse(span, response) {
     }
 }
 //# sourceMappingURL=tracingPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -51645,7 +51933,7 @@ function wrapAbortSignalLike(abortSignalLike) {
     return { abortSignal: controller.signal, cleanup };
 }
 //# sourceMappingURL=wrapAbortSignal.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/wrapAbortSignalLikePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51675,7 +51963,7 @@ function wrapAbortSignalLikePolicy_wrapAbortSignalLikePolicy() {
     };
 }
 //# sourceMappingURL=wrapAbortSignalLikePolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51730,7 +52018,7 @@ function esm_createPipelineFromOptions_createPipelineFromOptions(options) {
     return pipeline;
 }
 //# sourceMappingURL=createPipelineFromOptions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51758,7 +52046,7 @@ function esm_defaultHttpClient_createDefaultHttpClient() {
     };
 }
 //# sourceMappingURL=defaultHttpClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51770,7 +52058,7 @@ function esm_httpHeaders_createHttpHeaders(rawHeaders) {
     return httpHeaders_createHttpHeaders(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51786,7 +52074,7 @@ function esm_pipelineRequest_createPipelineRequest(options) {
     return pipelineRequest_createPipelineRequest(options);
 }
 //# sourceMappingURL=pipelineRequest.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51802,7 +52090,7 @@ function exponentialRetryPolicy_exponentialRetryPolicy(options = {}) {
     return tspExponentialRetryPolicy(options);
 }
 //# sourceMappingURL=exponentialRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51820,7 +52108,7 @@ function systemErrorRetryPolicy_systemErrorRetryPolicy(options = {}) {
     return tspSystemErrorRetryPolicy(options);
 }
 //# sourceMappingURL=systemErrorRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51842,7 +52130,7 @@ function throttlingRetryPolicy_throttlingRetryPolicy(options = {}) {
     return tspThrottlingRetryPolicy(options);
 }
 //# sourceMappingURL=throttlingRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -51862,7 +52150,7 @@ function policies_retryPolicy_retryPolicy(strategies, options = { maxRetries: DE
     });
 }
 //# sourceMappingURL=retryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52026,7 +52314,7 @@ function tokenCycler_createTokenCycler(credential, tokenCyclerOptions) {
     };
 }
 //# sourceMappingURL=tokenCycler.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52262,7 +52550,7 @@ function getCaeChallengeClaims(challenges) {
     return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
 //# sourceMappingURL=bearerTokenAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52325,7 +52613,7 @@ function auxiliaryAuthenticationHeaderPolicy(options) {
     };
 }
 //# sourceMappingURL=auxiliaryAuthenticationHeaderPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-rest-pipeline/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52355,7 +52643,7 @@ function auxiliaryAuthenticationHeaderPolicy(options) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-auth/dist/esm/keyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/keyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52368,7 +52656,7 @@ function isKeyCredential(credential) {
     return isObjectWithProperties(credential, ["key"]) && typeof credential.key === "string";
 }
 //# sourceMappingURL=keyCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-auth/dist/esm/azureNamedKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/azureNamedKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52433,7 +52721,7 @@ function isNamedKeyCredential(credential) {
         typeof credential.name === "string");
 }
 //# sourceMappingURL=azureNamedKeyCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-auth/dist/esm/azureSASCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/azureSASCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52485,7 +52773,7 @@ function isSASCredential(credential) {
     return (isObjectWithProperties(credential, ["signature"]) && typeof credential.signature === "string");
 }
 //# sourceMappingURL=azureSASCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-auth/dist/esm/tokenCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/tokenCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -52521,14 +52809,14 @@ function isTokenCredential(credential) {
         (castCredential.signRequest === undefined || castCredential.getToken.length > 0));
 }
 //# sourceMappingURL=tokenCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-auth/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-auth/dist/esm/index.js
 
 
 
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/policies/disableKeepAlivePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/policies/disableKeepAlivePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const disableKeepAlivePolicyName = "DisableKeepAlivePolicy";
@@ -52548,7 +52836,7 @@ function pipelineContainsDisableKeepAlivePolicy(pipeline) {
     return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 //# sourceMappingURL=disableKeepAlivePolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/base64.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/base64.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -52585,7 +52873,7 @@ function base64_decodeStringToString(value) {
     return uint8ArrayToString(stringToUint8Array(value, "base64"), "utf-8");
 }
 //# sourceMappingURL=base64.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/interfaces.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/interfaces.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -52597,7 +52885,7 @@ const XML_ATTRKEY = "$";
  */
 const XML_CHARKEY = "_";
 //# sourceMappingURL=interfaces.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/utils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -52726,7 +53014,7 @@ function flattenResponse(fullResponse, responseSpec) {
     });
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/serializer.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serializer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -53669,9 +53957,9 @@ const MapperTypeNames = {
     UnixTime: "UnixTime",
 };
 //# sourceMappingURL=serializer.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@azure/core-client/dist/commonjs/state-cjs.js
-var state_cjs = __nccwpck_require__(198);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/state.js
+// EXTERNAL MODULE: ./node_modules/@azure/core-client/dist/commonjs/state-cjs.js
+var state_cjs = __nccwpck_require__(30);
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/state.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error The recommended approach to sharing module state between ESM and CJS.
@@ -53682,7 +53970,7 @@ var state_cjs = __nccwpck_require__(198);
  */
 const esm_state_state = state_cjs/* state */.w;
 //# sourceMappingURL=state.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/operationHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/operationHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -53781,7 +54069,7 @@ function getOperationRequestInfo(request) {
     return info;
 }
 //# sourceMappingURL=operationHelpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/deserializationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54012,7 +54300,7 @@ async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts,
     return operationResponse;
 }
 //# sourceMappingURL=deserializationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/interfaceHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/interfaceHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54051,7 +54339,7 @@ function getPathStringFromParameter(parameter) {
     return result;
 }
 //# sourceMappingURL=interfaceHelpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/serializationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serializationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54203,7 +54491,7 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
     return result;
 }
 //# sourceMappingURL=serializationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54230,7 +54518,7 @@ function createClientPipeline(options = {}) {
     return pipeline;
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/httpClientCache.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/httpClientCache.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54242,7 +54530,7 @@ function getCachedDefaultHttpClient() {
     return httpClientCache_cachedHttpClient;
 }
 //# sourceMappingURL=httpClientCache.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/urlHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/urlHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54477,13 +54765,13 @@ function appendQueryParams(url, queryParams, sequenceParams, noOverwrite = false
     return parsedUrl.toString();
 }
 //# sourceMappingURL=urlHelpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const dist_esm_log_logger = esm_createClientLogger("core-client");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/serviceClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/serviceClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54656,7 +54944,7 @@ function getCredentialScopes(options) {
     return undefined;
 }
 //# sourceMappingURL=serviceClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/authorizeRequestOnClaimChallenge.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/authorizeRequestOnClaimChallenge.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54729,7 +55017,7 @@ async function authorizeRequestOnClaimChallenge(onChallengeOptions) {
     return true;
 }
 //# sourceMappingURL=authorizeRequestOnClaimChallenge.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/authorizeRequestOnTenantChallenge.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/authorizeRequestOnTenantChallenge.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -54845,7 +55133,7 @@ function requestToOptions(request) {
     };
 }
 //# sourceMappingURL=authorizeRequestOnTenantChallenge.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-client/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-client/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -54857,7 +55145,7 @@ function requestToOptions(request) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/util.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/util.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -55120,7 +55408,7 @@ class HttpHeaders {
     }
 }
 //# sourceMappingURL=util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/response.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/response.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -55188,7 +55476,7 @@ function response_toPipelineResponse(compatResponse) {
     }
 }
 //# sourceMappingURL=response.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -55241,7 +55529,7 @@ class ExtendedServiceClient extends ServiceClient {
     }
 }
 //# sourceMappingURL=extendedClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/policies/requestPolicyFactoryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/policies/requestPolicyFactoryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -55293,7 +55581,7 @@ function createRequestPolicyFactoryPolicy(factories) {
     };
 }
 //# sourceMappingURL=requestPolicyFactoryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/httpClientAdapter.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/httpClientAdapter.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -55312,7 +55600,7 @@ function convertHttpClient(requestPolicyClient) {
     };
 }
 //# sourceMappingURL=httpClientAdapter.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-http-compat/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-http-compat/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -55327,7 +55615,7 @@ function convertHttpClient(requestPolicyClient) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/path-expression-matcher/src/Expression.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Expression.js
 /**
  * Expression - Parses and stores a tag pattern expression
  * 
@@ -55560,7 +55848,7 @@ class Expression {
     return this.pattern;
   }
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/path-expression-matcher/src/Matcher.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Matcher.js
 
 
 /**
@@ -56225,7 +56513,7 @@ class Matcher {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-builder/src/util.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/util.js
 
 
 // String(val)/val.toString() drop the sign of -0 (e.g. String(-0) === '0'), silently
@@ -56280,7 +56568,7 @@ function resolveName(name, isAttribute, options, matcher, validator) {
   }
   return isPI ? '?' + result : result;
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/xml-naming/src/index.js
+;// CONCATENATED MODULE: ./node_modules/xml-naming/src/index.js
 /**
  * xml-naming
  * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
@@ -56663,7 +56951,7 @@ const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = fal
 
   return result || replacement;
 };
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-builder/src/orderedJs2Xml.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/orderedJs2Xml.js
 
 
 
@@ -57009,7 +57297,7 @@ function replaceEntitiesValue(textValue, options) {
     }
     return textValue;
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-builder/src/ignoreAttributes.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
     if (typeof ignoreAttributes === 'function') {
         return ignoreAttributes
@@ -57028,7 +57316,7 @@ function getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-builder/src/fxb.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-builder/src/fxb.js
 
 //parse Empty Node as self closing node
 
@@ -57623,14 +57911,14 @@ function isAttribute(name /*, options*/) {
     return false;
   }
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
 // Re-export from fast-xml-builder for backward compatibility
 
 /* harmony default export */ const json2xml = (Builder);
 
 // If there are any named exports you also want to re-export:
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/util.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
 
 
 const nameStartChar = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -57692,7 +57980,7 @@ const DANGEROUS_PROPERTY_NAMES = [
 ];
 
 const criticalProperties = ["__proto__", "constructor", "prototype"];
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/validator.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/validator.js
 
 
 
@@ -58210,7 +58498,7 @@ function getLineNumberForPosition(xmlData, index) {
 function getPositionFromMatch(match) {
   return match.startIndex + match[1].length;
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/fxp.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/fxp.js
 
 
 
@@ -58221,7 +58509,7 @@ const XMLValidator = {
   validate: validator_validate
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 
 
 
@@ -58386,7 +58674,7 @@ const buildOptions = function (options) {
   //console.debug(built.processEntities)
   return built;
 };
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 
 
 let METADATA_SYMBOL;
@@ -58442,7 +58730,7 @@ class XmlNode {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 
 
 class DocTypeReader {
@@ -58869,7 +59157,7 @@ function validateEntityName(name, xmlVersion) {
     else
         throw new Error(`Invalid entity name ${name}`);
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/anynum/digitTable.js
+;// CONCATENATED MODULE: ./node_modules/anynum/digitTable.js
 /**
  * Flat lookup table: maps Unicode code point → ASCII digit (0-9).
  * Only decimal digit characters (Unicode category Nd) are included.
@@ -58987,7 +59275,7 @@ for (const zero of SCRIPT_ZEROS) {
 
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/anynum/anynum.js
+;// CONCATENATED MODULE: ./node_modules/anynum/anynum.js
 
 
 
@@ -59123,7 +59411,7 @@ function anynum(str) {
 
 
 /* harmony default export */ const anynum_anynum = (anynum);
-;// CONCATENATED MODULE: ../../work/main/node_modules/strnum/strnum.js
+;// CONCATENATED MODULE: ./node_modules/strnum/strnum.js
 const hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
 const binRegex = /^0b[01]+$/;
 const octRegex = /^0o[0-7]+$/;
@@ -59301,7 +59589,7 @@ function handleInfinity(str, num, options) {
     }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/ignoreAttributes.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/ignoreAttributes.js
 function ignoreAttributes_getIgnoreAttributesFn(ignoreAttributes) {
     if (typeof ignoreAttributes === 'function') {
         return ignoreAttributes
@@ -59320,7 +59608,7 @@ function ignoreAttributes_getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/path-expression-matcher/src/ExpressionSet.js
+;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/ExpressionSet.js
 /**
  * ExpressionSet - An indexed collection of Expressions for efficient bulk matching
  *
@@ -59547,7 +59835,7 @@ class ExpressionSet {
   }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@nodable/entities/src/entities.js
+;// CONCATENATED MODULE: ./node_modules/@nodable/entities/src/entities.js
 // ---------------------------------------------------------------------------
 // Complete HTML5 named entity reference
 // Organized by logical categories for easy maintenance and selective importing
@@ -60687,7 +60975,7 @@ const COMMON_HTML = {
 // Note: NUMERIC_ENTITIES (&#NNN; / &#xHH;) are handled by the scanner directly
 // via String.fromCodePoint() without any map lookup.
 // ---------------------------------------------------------------------------
-;// CONCATENATED MODULE: ../../work/main/node_modules/@nodable/entities/src/EntityDecoder.js
+;// CONCATENATED MODULE: ./node_modules/@nodable/entities/src/EntityDecoder.js
 // ---------------------------------------------------------------------------
 // Built-in named entity map  (name → replacement string)
 // No regex, no {regex,val} objects — just flat key/value pairs.
@@ -61332,7 +61620,7 @@ class EntityDecoder {
     return this._applyNCRAction(effective, token, cp);
   }
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/sql.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/sql.js
 /**
  * SQL context patterns — high-precision rules only.
  *
@@ -61429,7 +61717,7 @@ const SQL_PATTERNS = [
 
 /* harmony default export */ const sql = (SQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/sql-strict.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/sql-strict.js
 /**
  * SQL-STRICT context patterns.
  *
@@ -61478,7 +61766,7 @@ const SQL_STRICT_PATTERNS = [...sql, ...SQL_STRICT_EXTRA];
 
 /* harmony default export */ const sql_strict = (SQL_STRICT_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/util/decode-entities.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/util/decode-entities.js
 /**
  * Decode the HTML character references that matter for markup-context
  * detection.
@@ -61528,7 +61816,7 @@ function decodeEntities(input) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/html.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/html.js
 /**
  * HTML context patterns.
  *
@@ -61632,7 +61920,7 @@ const HTML_PATTERNS = [
 
 /* harmony default export */ const html = (HTML_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/xml.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/xml.js
 /**
  * XML context patterns.
  *
@@ -61713,7 +62001,7 @@ const XML_PATTERNS = [
 
 /* harmony default export */ const xml = (XML_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/svg.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/svg.js
 /**
  * SVG context patterns.
  *
@@ -61796,7 +62084,7 @@ const SVG_PATTERNS = [
 
 /* harmony default export */ const svg = (SVG_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/shell.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/shell.js
 /**
  * SHELL context patterns.
  *
@@ -61903,7 +62191,7 @@ const SHELL_PATTERNS = [
 
 /* harmony default export */ const shell = (SHELL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/redos.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/redos.js
 /**
  * REDOS context patterns.
  *
@@ -61965,7 +62253,7 @@ const REDOS_PATTERNS = [
 
 /* harmony default export */ const redos = (REDOS_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/nosql.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/nosql.js
 /**
  * NOSQL context patterns.
  *
@@ -62081,7 +62369,7 @@ const NOSQL_PATTERNS = [
 
 /* harmony default export */ const nosql = (NOSQL_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/contexts/log.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/contexts/log.js
 /**
  * LOG context patterns.
  *
@@ -62181,7 +62469,7 @@ const LOG_PATTERNS = [
 
 /* harmony default export */ const contexts_log = (LOG_PATTERNS);
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/is-unsafe/src/index.js
+;// CONCATENATED MODULE: ./node_modules/is-unsafe/src/index.js
 /**
  * is-unsafe v2
  *
@@ -62475,7 +62763,7 @@ function allUnsafe(value, context) {
 
 /* harmony default export */ const src = ((/* unused pure expression or super */ null && (isUnsafe)));
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 
 ///@ts-check
 
@@ -63389,7 +63677,7 @@ function sanitizeName(name, options) {
   }
   return name;
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/node2json.js
 
 
 
@@ -63567,7 +63855,7 @@ function isLeafTag(obj, options) {
 
   return false;
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 /* global Uint8Array */
 
 
@@ -63645,7 +63933,7 @@ class XMLParser {
         return XmlNode.getMetaDataSymbol();
     }
 }
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-xml/dist/esm/xml.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-xml/dist/esm/xml.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -63657,7 +63945,7 @@ const xml_common_XML_ATTRKEY = "$";
  */
 const xml_common_XML_CHARKEY = "_";
 //# sourceMappingURL=xml.common.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-xml/dist/esm/xml.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-xml/dist/esm/xml.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -63735,7 +64023,7 @@ async function parseXML(str, opts = {}) {
     return parsedXml;
 }
 //# sourceMappingURL=xml.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -63744,7 +64032,7 @@ async function parseXML(str, opts = {}) {
  */
 const storage_blob_dist_esm_log_logger = esm_createClientLogger("storage-blob");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/BuffersStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/BuffersStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -63844,7 +64132,7 @@ class BuffersStream extends external_node_stream_.Readable {
 //# sourceMappingURL=BuffersStream.js.map
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -63940,7 +64228,7 @@ class PooledBuffer {
     }
 }
 //# sourceMappingURL=PooledBuffer.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -64223,7 +64511,7 @@ class BufferScheduler {
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/crc64.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/crc64.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -64247,7 +64535,7 @@ let crc64_dirname;
 if (__isNode__) {
   crc64_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
   crc64_filename = (0,external_node_url_.fileURLToPath)(import.meta.url);
-  crc64_dirname = (0,external_node_path_.dirname)(crc64_filename);
+  crc64_dirname = (0,external_node_path_namespaceObject.dirname)(crc64_filename);
 }
 // ESM-COMPAT-END
 
@@ -67181,7 +67469,7 @@ Crc64Hash.prototype['OnFinal'] = Crc64Hash.prototype.OnFinal = /** @suppress {un
 /* harmony default export */ const crc64 = (NativeCRC64);
 // ESM-EXPORT-END
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StorageCRC64Calculator.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageCRC64Calculator.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // @ts-expect-error the crc64 js file is auto generated
@@ -67238,7 +67526,7 @@ class StorageCRC64Calculator {
     }
 }
 //# sourceMappingURL=StorageCRC64Calculator.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/streamHelpers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/streamHelpers.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -67250,7 +67538,7 @@ function signalStreamEnd(pushData) {
     pushData(null);
 }
 //# sourceMappingURL=streamHelpers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StructuredMessageEncoding.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageEncoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67391,7 +67679,7 @@ class StructuredMessageEncoding_StructuredMessageEncoding {
     }
 }
 //# sourceMappingURL=StructuredMessageEncoding.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67572,7 +67860,7 @@ class StructuredMessageEncodingStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=StructuredMessageEncodingStream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67755,7 +68043,7 @@ class StructuredMessageDecoding {
     }
 }
 //# sourceMappingURL=StructuredMessageDecoding.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67835,7 +68123,7 @@ class StructuredMessageDecodingStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=StructuredMessageDecodingStream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67847,13 +68135,13 @@ function dist_esm_pipeline_createEmptyPipeline() {
     return tspCreateEmptyPipeline();
 }
 //# sourceMappingURL=pipeline.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 const core_rest_pipeline_dist_esm_log_logger = esm_createClientLogger("core-rest-pipeline");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67873,7 +68161,7 @@ function esm_policies_logPolicy_logPolicy(options = {}) {
     });
 }
 //# sourceMappingURL=logPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67891,7 +68179,7 @@ function esm_policies_redirectPolicy_redirectPolicy(options = {}) {
     return tspRedirectPolicy(options);
 }
 //# sourceMappingURL=redirectPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67920,7 +68208,7 @@ async function esm_util_userAgentPlatform_setPlatformSpecificData(map) {
     }
 }
 //# sourceMappingURL=userAgentPlatform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgent.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67951,7 +68239,7 @@ async function esm_util_userAgent_getUserAgentValue(prefix) {
     return userAgentValue;
 }
 //# sourceMappingURL=userAgent.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67978,7 +68266,7 @@ function esm_policies_userAgentPolicy_userAgentPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=userAgentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/createFile.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/createFile.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -67998,7 +68286,7 @@ function createFile_createFile(content, name, options = {}) {
     return createRawFile(content, name, options);
 }
 //# sourceMappingURL=createFile.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/file.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function util_file_isNodeReadableStream(x) {
@@ -68124,7 +68412,7 @@ function file_toArrayBuffer(source) {
     return source.map((x) => x);
 }
 //# sourceMappingURL=file.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/multipartPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68153,7 +68441,7 @@ function esm_policies_multipartPolicy_multipartPolicy() {
     };
 }
 //# sourceMappingURL=multipartPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/decompressResponsePolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68169,7 +68457,7 @@ function esm_policies_decompressResponsePolicy_decompressResponsePolicy() {
     return tspDecompressResponsePolicy();
 }
 //# sourceMappingURL=decompressResponsePolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68187,7 +68475,7 @@ function esm_policies_defaultRetryPolicy_defaultRetryPolicy(options = {}) {
     return tspDefaultRetryPolicy(options);
 }
 //# sourceMappingURL=defaultRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68202,7 +68490,7 @@ function esm_policies_formDataPolicy_formDataPolicy() {
     return tspFormDataPolicy();
 }
 //# sourceMappingURL=formDataPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68231,7 +68519,7 @@ function esm_policies_proxyPolicy_proxyPolicy(proxySettings, options) {
     return tspProxyPolicy(proxySettings, options);
 }
 //# sourceMappingURL=proxyPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/agentPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68246,7 +68534,7 @@ function esm_policies_agentPolicy_agentPolicy(agent) {
     return tspAgentPolicy(agent);
 }
 //# sourceMappingURL=agentPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tlsPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68261,7 +68549,7 @@ function esm_policies_tlsPolicy_tlsPolicy(tlsSettings) {
     return tspTlsPolicy(tlsSettings);
 }
 //# sourceMappingURL=tlsPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/restError.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68278,7 +68566,7 @@ function dist_esm_restError_isRestError(e) {
     return restError_isRestError(e);
 }
 //# sourceMappingURL=restError.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68410,7 +68698,7 @@ function tracingPolicy_tryProcessResponse(span, response) {
     }
 }
 //# sourceMappingURL=tracingPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68465,7 +68753,7 @@ function dist_esm_createPipelineFromOptions_createPipelineFromOptions(options) {
     return pipeline;
 }
 //# sourceMappingURL=createPipelineFromOptions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/wrapAbortSignal.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -68499,7 +68787,7 @@ function wrapAbortSignal_wrapAbortSignalLike(abortSignalLike) {
     return { abortSignal: controller.signal, cleanup };
 }
 //# sourceMappingURL=wrapAbortSignal.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68527,7 +68815,7 @@ function dist_esm_defaultHttpClient_createDefaultHttpClient() {
     };
 }
 //# sourceMappingURL=defaultHttpClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/httpHeaders.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68539,7 +68827,7 @@ function dist_esm_httpHeaders_createHttpHeaders(rawHeaders) {
     return tspCreateHttpHeaders(rawHeaders);
 }
 //# sourceMappingURL=httpHeaders.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68555,7 +68843,7 @@ function dist_esm_pipelineRequest_createPipelineRequest(options) {
     return tspCreatePipelineRequest(options);
 }
 //# sourceMappingURL=pipelineRequest.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/exponentialRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68571,7 +68859,7 @@ function policies_exponentialRetryPolicy_exponentialRetryPolicy(options = {}) {
     return tspExponentialRetryPolicy(options);
 }
 //# sourceMappingURL=exponentialRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/systemErrorRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68589,7 +68877,7 @@ function policies_systemErrorRetryPolicy_systemErrorRetryPolicy(options = {}) {
     return tspSystemErrorRetryPolicy(options);
 }
 //# sourceMappingURL=systemErrorRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/throttlingRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68611,7 +68899,7 @@ function policies_throttlingRetryPolicy_throttlingRetryPolicy(options = {}) {
     return tspThrottlingRetryPolicy(options);
 }
 //# sourceMappingURL=throttlingRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68631,7 +68919,7 @@ function esm_policies_retryPolicy_retryPolicy(strategies, options = { maxRetries
     });
 }
 //# sourceMappingURL=retryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/tokenCycler.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -68798,7 +69086,7 @@ function util_tokenCycler_createTokenCycler(credential, tokenCyclerOptions) {
     };
 }
 //# sourceMappingURL=tokenCycler.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69034,7 +69322,7 @@ function bearerTokenAuthenticationPolicy_getCaeChallengeClaims(challenges) {
     return parsedChallenges.find((x) => x.scheme === "Bearer" && x.params.claims && x.params.error === "insufficient_claims")?.params.claims;
 }
 //# sourceMappingURL=bearerTokenAuthenticationPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/policies/auxiliaryAuthenticationHeaderPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69097,7 +69385,7 @@ function auxiliaryAuthenticationHeaderPolicy_auxiliaryAuthenticationHeaderPolicy
     };
 }
 //# sourceMappingURL=auxiliaryAuthenticationHeaderPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69127,7 +69415,7 @@ function auxiliaryAuthenticationHeaderPolicy_auxiliaryAuthenticationHeaderPolicy
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/cache.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/cache.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69139,7 +69427,7 @@ function cache_getCachedDefaultHttpClient() {
     return _defaultHttpClient;
 }
 //# sourceMappingURL=cache.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/RequestPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/RequestPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -69182,7 +69470,7 @@ class BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=RequestPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69220,7 +69508,7 @@ class StorageBrowserPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=StorageBrowserPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StorageBrowserPolicyFactory.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageBrowserPolicyFactory.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69240,7 +69528,7 @@ class StorageBrowserPolicyFactory {
     }
 }
 //# sourceMappingURL=StorageBrowserPolicyFactory.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/CredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/CredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69270,7 +69558,7 @@ class CredentialPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=CredentialPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/AnonymousCredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/AnonymousCredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69291,7 +69579,7 @@ class AnonymousCredentialPolicy extends CredentialPolicy {
     }
 }
 //# sourceMappingURL=AnonymousCredentialPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/credentials/Credential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/Credential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -69310,7 +69598,7 @@ class Credential {
     }
 }
 //# sourceMappingURL=Credential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/credentials/AnonymousCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/AnonymousCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69333,7 +69621,7 @@ class AnonymousCredential extends Credential {
     }
 }
 //# sourceMappingURL=AnonymousCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/utils/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const utils_constants_SDK_VERSION = "12.4.0";
@@ -69398,7 +69686,7 @@ const constants_PathStylePorts = (/* unused pure expression or super */ null && 
     "11104",
 ]));
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -69927,7 +70215,7 @@ function assertResponse(response) {
     throw new TypeError(`Unexpected response object ${response}`);
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/utils/SharedKeyComparator.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/utils/SharedKeyComparator.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /*
@@ -70001,7 +70289,7 @@ function isLessThan(lhs, rhs) {
     return false;
 }
 //# sourceMappingURL=SharedKeyComparator.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70147,7 +70435,7 @@ class StorageSharedKeyCredentialPolicy extends CredentialPolicy {
     }
 }
 //# sourceMappingURL=StorageSharedKeyCredentialPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70196,7 +70484,7 @@ class StorageSharedKeyCredential extends Credential {
     }
 }
 //# sourceMappingURL=StorageSharedKeyCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/log.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/log.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70205,7 +70493,7 @@ class StorageSharedKeyCredential extends Credential {
  */
 const storage_common_dist_esm_log_logger = esm_createClientLogger("storage-common");
 //# sourceMappingURL=log.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyType.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyType.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -70223,7 +70511,7 @@ var StorageRetryPolicyType;
     StorageRetryPolicyType[StorageRetryPolicyType["FIXED"] = 1] = "FIXED";
 })(StorageRetryPolicyType || (StorageRetryPolicyType = {}));
 //# sourceMappingURL=StorageRetryPolicyType.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70443,7 +70731,7 @@ class StorageRetryPolicy extends BaseRequestPolicy {
     }
 }
 //# sourceMappingURL=StorageRetryPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/StorageRetryPolicyFactory.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/StorageRetryPolicyFactory.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70472,7 +70760,7 @@ class StorageRetryPolicyFactory {
     }
 }
 //# sourceMappingURL=StorageRetryPolicyFactory.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageBrowserPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -70494,7 +70782,7 @@ function storageBrowserPolicy() {
     };
 }
 //# sourceMappingURL=StorageBrowserPolicyV2.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageCorrectContentLengthPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageCorrectContentLengthPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70522,7 +70810,7 @@ function storageCorrectContentLengthPolicy() {
     };
 }
 //# sourceMappingURL=StorageCorrectContentLengthPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRetryPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70687,7 +70975,7 @@ function storageRetryPolicy(options = {}) {
     };
 }
 //# sourceMappingURL=StorageRetryPolicyV2.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70820,7 +71108,7 @@ function storageSharedKeyCredentialPolicy(options) {
     };
 }
 //# sourceMappingURL=StorageSharedKeyCredentialPolicyV2.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/policies/StorageRequestFailureDetailsParserPolicy.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/policies/StorageRequestFailureDetailsParserPolicy.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -70855,7 +71143,7 @@ function storageRequestFailureDetailsParserPolicy() {
     };
 }
 //# sourceMappingURL=StorageRequestFailureDetailsParserPolicy.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70898,7 +71186,7 @@ class UserDelegationKeyCredential {
     }
 }
 //# sourceMappingURL=UserDelegationKeyCredential.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/indexPlatform.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/indexPlatform.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -70924,12 +71212,12 @@ class UserDelegationKeyCredential {
 
 
 //# sourceMappingURL=indexPlatform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-common/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-common/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const esm_utils_constants_SDK_VERSION = "12.31.0";
@@ -71156,7 +71444,7 @@ const utils_constants_PathStylePorts = [
     "11104",
 ];
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/Pipeline.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Pipeline.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -71428,7 +71716,7 @@ function isCoreHttpPolicyFactory(factory) {
     });
 }
 //# sourceMappingURL=Pipeline.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -71693,7 +71981,7 @@ var KnownStorageErrorCode;
     KnownStorageErrorCode["BlobAccessTierNotSupportedForAccountType"] = "BlobAccessTierNotSupportedForAccountType";
 })(KnownStorageErrorCode || (KnownStorageErrorCode = {}));
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/mappers.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -80024,7 +80312,7 @@ const BlockBlobGetBlockListExceptionHeaders = {
     },
 };
 //# sourceMappingURL=mappers.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -80292,7 +80580,7 @@ const comp5 = {
         },
     },
 };
-const where = {
+const parameters_where = {
     parameterPath: ["options", "where"],
     mapper: {
         serializedName: "where",
@@ -81699,7 +81987,7 @@ const listType = {
     },
 };
 //# sourceMappingURL=parameters.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/service.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/service.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -82012,7 +82300,7 @@ const filterBlobsOperationSpec = {
         marker,
         maxPageSize,
         comp5,
-        where,
+        parameters_where,
     ],
     urlParameters: [url],
     headerParameters: [
@@ -82024,7 +82312,7 @@ const filterBlobsOperationSpec = {
     serializer: xmlSerializer,
 };
 //# sourceMappingURL=service.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/container.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/container.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -82485,7 +82773,7 @@ const container_filterBlobsOperationSpec = {
         marker,
         maxPageSize,
         comp5,
-        where,
+        parameters_where,
         restype2,
     ],
     urlParameters: [url],
@@ -82741,7 +83029,7 @@ const container_getAccountInfoOperationSpec = {
     serializer: container_xmlSerializer,
 };
 //# sourceMappingURL=container.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -83772,7 +84060,7 @@ const setTagsOperationSpec = {
     serializer: blob_xmlSerializer,
 };
 //# sourceMappingURL=blob.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/pageBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/pageBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84231,7 +84519,7 @@ const copyIncrementalOperationSpec = {
     serializer: pageBlob_xmlSerializer,
 };
 //# sourceMappingURL=pageBlob.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/appendBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/appendBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84455,7 +84743,7 @@ const sealOperationSpec = {
     serializer: appendBlob_xmlSerializer,
 };
 //# sourceMappingURL=appendBlob.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blockBlob.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/blockBlob.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84824,7 +85112,7 @@ const getBlockListOperationSpec = {
     serializer: blockBlob_xmlSerializer,
 };
 //# sourceMappingURL=blockBlob.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/operations/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/operations/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84839,7 +85127,7 @@ const getBlockListOperationSpec = {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/storageClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/storageClient.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84901,7 +85189,7 @@ class StorageClient extends ExtendedServiceClient {
     blockBlob;
 }
 //# sourceMappingURL=storageClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generated/src/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generated/src/index.js
 /*
  * Copyright (c) Microsoft Corporation.
  * Licensed under the MIT License.
@@ -84913,7 +85201,7 @@ class StorageClient extends ExtendedServiceClient {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/StorageContextClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/StorageContextClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -84931,7 +85219,7 @@ class StorageContextClient extends StorageClient {
     }
 }
 //# sourceMappingURL=StorageContextClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -85701,7 +85989,7 @@ function utils_common_assertResponse(response) {
     throw new TypeError(`Unexpected response object ${response}`);
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/StorageClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/StorageClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -85754,7 +86042,7 @@ class StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=StorageClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/tracing.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/tracing.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -85769,7 +86057,7 @@ const tracingClient = tracingClient_createTracingClient({
     namespace: "Microsoft.Storage",
 });
 //# sourceMappingURL=tracing.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/BlobSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -85963,7 +86251,7 @@ class BlobSASPermissions {
     }
 }
 //# sourceMappingURL=BlobSASPermissions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/ContainerSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/ContainerSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -86183,7 +86471,7 @@ class ContainerSASPermissions {
     }
 }
 //# sourceMappingURL=ContainerSASPermissions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/SasIPRange.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/SasIPRange.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -86197,7 +86485,7 @@ function ipRangeToString(ipRange) {
     return ipRange.end ? `${ipRange.start}-${ipRange.end}` : ipRange.start;
 }
 //# sourceMappingURL=SasIPRange.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/SASQueryParameters.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/SASQueryParameters.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -86561,7 +86849,7 @@ class SASQueryParameters {
     }
 }
 //# sourceMappingURL=SASQueryParameters.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/BlobSASSignatureValues.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/BlobSASSignatureValues.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -87228,7 +87516,7 @@ function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
     return blobSASSignatureValues;
 }
 //# sourceMappingURL=BlobSASSignatureValues.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobLeaseClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -87430,7 +87718,7 @@ class BlobLeaseClient {
     }
 }
 //# sourceMappingURL=BlobLeaseClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -87558,7 +87846,7 @@ class RetriableReadableStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=RetriableReadableStream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobDownloadResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobDownloadResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -88024,7 +88312,7 @@ class BlobDownloadResponse {
     }
 }
 //# sourceMappingURL=BlobDownloadResponse.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 const AVRO_SYNC_MARKER_SIZE = 16;
@@ -88032,7 +88320,7 @@ const AVRO_INIT_BYTES = new Uint8Array([79, 98, 106, 1]);
 const AVRO_CODEC_KEY = "avro.codec";
 const AVRO_SCHEMA_KEY = "avro.schema";
 //# sourceMappingURL=AvroConstants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 class AvroParser {
@@ -88356,7 +88644,7 @@ class AvroRecordType extends AvroType {
     }
 }
 //# sourceMappingURL=AvroParser.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/utils/utils.common.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/utils/utils.common.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 function arraysEqual(a, b) {
@@ -88373,7 +88661,7 @@ function arraysEqual(a, b) {
     return true;
 }
 //# sourceMappingURL=utils.common.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReader.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReader.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // TODO: Do a review of non-interfaces
@@ -88490,7 +88778,7 @@ class AvroReader {
     }
 }
 //# sourceMappingURL=AvroReader.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadable.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadable.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 class AvroReadable {
@@ -88498,7 +88786,7 @@ class AvroReadable {
 //# sourceMappingURL=AvroReadable.js.map
 ;// CONCATENATED MODULE: external "buffer"
 const external_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -88585,14 +88873,14 @@ class AvroReadableFromStream extends AvroReadable {
     }
 }
 //# sourceMappingURL=AvroReadableFromStream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/internal-avro/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/internal-avro/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -88709,7 +88997,7 @@ class BlobQuickQueryStream extends external_node_stream_.Readable {
     }
 }
 //# sourceMappingURL=BlobQuickQueryStream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobQueryResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobQueryResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -89079,7 +89367,7 @@ class BlobQueryResponse {
     }
 }
 //# sourceMappingURL=BlobQueryResponse.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/models.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/models.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -89195,7 +89483,7 @@ function getBlobServiceAccountAudience(storageAccountName) {
     return `https://${storageAccountName}.blob.core.windows.net/.default`;
 }
 //# sourceMappingURL=models.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/PageBlobRangeResponse.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/PageBlobRangeResponse.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -89227,7 +89515,7 @@ function rangeResponseFromModel(response) {
     };
 }
 //# sourceMappingURL=PageBlobRangeResponse.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/logger.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/logger.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -89237,7 +89525,7 @@ function rangeResponseFromModel(response) {
  */
 const logger_logger = esm_createClientLogger("core-lro");
 //# sourceMappingURL=logger.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/poller/constants.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/poller/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -89249,7 +89537,7 @@ const constants_POLL_INTERVAL_IN_MS = 2000;
  */
 const terminalStates = ["succeeded", "canceled", "failed"];
 //# sourceMappingURL=constants.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/poller/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/poller/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -89416,7 +89704,7 @@ async function operation_pollOperation(inputs) {
     }
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/http/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/http/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -89699,7 +89987,7 @@ async function pollHttpOperation(inputs) {
     });
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/poller/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/poller/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -89870,7 +90158,7 @@ function poller_buildCreatePoller(inputs) {
     };
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/http/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/http/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -89915,7 +90203,7 @@ async function createHttpPoller(lro, options) {
     });
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/operation.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/operation.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -90000,7 +90288,7 @@ class GenericPollOperation {
     }
 }
 //# sourceMappingURL=operation.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/legacy/poller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/legacy/poller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 /**
@@ -90398,7 +90686,7 @@ class Poller {
     }
 }
 //# sourceMappingURL=poller.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/lroEngine.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/lroEngine.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -90428,12 +90716,12 @@ class LroEngine extends Poller {
     }
 }
 //# sourceMappingURL=lroEngine.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/legacy/lroEngine/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/core-lro/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/core-lro/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT license.
 
@@ -90453,7 +90741,7 @@ class LroEngine extends Poller {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -90588,7 +90876,7 @@ function makeBlobBeginCopyFromURLPollOperation(state) {
     };
 }
 //# sourceMappingURL=BlobStartCopyFromUrlPoller.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/Range.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Range.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -90610,7 +90898,7 @@ function rangeToString(iRange) {
         : `bytes=${iRange.offset}-`;
 }
 //# sourceMappingURL=Range.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 // In browser, during webpack or browserify bundling, this module will be replaced by 'events'
@@ -90741,7 +91029,7 @@ class Batch {
     }
 }
 //# sourceMappingURL=Batch.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/utils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/utils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -90874,7 +91162,7 @@ async function readStreamToLocalFile(rs, file) {
 const fsStat = external_node_util_.promisify(external_node_fs_namespaceObject.stat);
 const fsCreateReadStream = external_node_fs_namespaceObject.createReadStream;
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/Clients.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/Clients.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -93720,7 +94008,7 @@ class PageBlobClient extends BlobClient {
     }
 }
 //# sourceMappingURL=Clients.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BatchUtils.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BatchUtils.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -93736,7 +94024,7 @@ function utf8ByteLength(str) {
     return Buffer.byteLength(str);
 }
 //# sourceMappingURL=BatchUtils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BatchResponseParser.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BatchResponseParser.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -93879,7 +94167,7 @@ class BatchResponseParser {
     }
 }
 //# sourceMappingURL=BatchResponseParser.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/utils/Mutex.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/utils/Mutex.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 var MutexLockStatus;
@@ -93945,7 +94233,7 @@ class Mutex {
     }
 }
 //# sourceMappingURL=Mutex.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobBatch.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobBatch.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -94220,7 +94508,7 @@ function batchHeaderFilterPolicy() {
     };
 }
 //# sourceMappingURL=BlobBatch.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobBatchClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobBatchClient.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -94393,7 +94681,7 @@ class BlobBatchClient {
     }
 }
 //# sourceMappingURL=BlobBatchClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/ContainerClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/ContainerClient.js
 
 
 
@@ -95687,7 +95975,7 @@ class ContainerClient extends StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=ContainerClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASPermissions.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASPermissions.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -95913,7 +96201,7 @@ class AccountSASPermissions {
     }
 }
 //# sourceMappingURL=AccountSASPermissions.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASResourceTypes.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASResourceTypes.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -95984,7 +96272,7 @@ class AccountSASResourceTypes {
     }
 }
 //# sourceMappingURL=AccountSASResourceTypes.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASServices.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASServices.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /**
@@ -96063,7 +96351,7 @@ class AccountSASServices {
     }
 }
 //# sourceMappingURL=AccountSASServices.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/sas/AccountSASSignatureValues.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/sas/AccountSASSignatureValues.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -96164,7 +96452,7 @@ function generateAccountSASQueryParametersInternal(accountSASSignatureValues, sh
     };
 }
 //# sourceMappingURL=AccountSASSignatureValues.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/BlobServiceClient.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/BlobServiceClient.js
 
 
 
@@ -96867,7 +97155,7 @@ class BlobServiceClient extends StorageClient_StorageClient {
     }
 }
 //# sourceMappingURL=BlobServiceClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/generatedModels.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/generatedModels.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 /** Known values of {@link EncryptionAlgorithmType} that the service accepts. */
@@ -96876,7 +97164,7 @@ var generatedModels_KnownEncryptionAlgorithmType;
     KnownEncryptionAlgorithmType["AES256"] = "AES256";
 })(generatedModels_KnownEncryptionAlgorithmType || (generatedModels_KnownEncryptionAlgorithmType = {}));
 //# sourceMappingURL=generatedModels.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@azure/storage-blob/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@azure/storage-blob/dist/esm/index.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 
@@ -96902,7 +97190,7 @@ var generatedModels_KnownEncryptionAlgorithmType;
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/shared/errors.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/shared/errors.js
 class FilesNotFoundError extends Error {
     constructor(files = []) {
         let message = 'No files were found to upload';
@@ -96970,7 +97258,7 @@ class RateLimitError extends Error {
     }
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/uploadUtils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/uploadUtils.js
 var uploadUtils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -97110,7 +97398,7 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
     });
 }
 //# sourceMappingURL=uploadUtils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/requestUtils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/requestUtils.js
 var requestUtils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -97216,7 +97504,7 @@ function retryHttpClientResponse(name_1, method_1) {
     });
 }
 //# sourceMappingURL=requestUtils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/downloadUtils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/downloadUtils.js
 var downloadUtils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -97564,7 +97852,7 @@ const promiseWithTimeout = (timeoutMs, promise) => downloadUtils_awaiter(void 0,
     });
 });
 //# sourceMappingURL=downloadUtils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/options.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/options.js
 
 /**
  * Returns a copy of the upload options with defaults filled in.
@@ -97654,7 +97942,7 @@ function getDownloadOptions(copy) {
     return result;
 }
 //# sourceMappingURL=options.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/config.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/config.js
 function isGhes() {
     const ghUrl = new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com');
     const hostname = ghUrl.hostname.trimEnd().toUpperCase();
@@ -97704,9 +97992,9 @@ function getCacheServiceURL() {
     }
 }
 //# sourceMappingURL=config.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/shared/package-version.cjs
-var package_version = __nccwpck_require__(3446);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/shared/user-agent.js
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/internal/shared/package-version.cjs
+var package_version = __nccwpck_require__(8658);
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/shared/user-agent.js
 
 /**
  * Ensure that this User Agent String is used in all HTTP calls so that we can monitor telemetry between different versions of this package
@@ -97715,7 +98003,7 @@ function user_agent_getUserAgentString() {
     return `@actions/cache-${package_version.version}`;
 }
 //# sourceMappingURL=user-agent.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/cacheHttpClient.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var cacheHttpClient_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -97949,11 +98237,11 @@ function saveCache(cacheId, archivePath, signedUploadURL, options) {
     });
 }
 //# sourceMappingURL=cacheHttpClient.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
-var commonjs = __nccwpck_require__(3652);
-// EXTERNAL MODULE: ../../work/main/node_modules/@protobuf-ts/runtime/build/commonjs/index.js
-var build_commonjs = __nccwpck_require__(8758);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
+// EXTERNAL MODULE: ./node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
+var commonjs = __nccwpck_require__(4420);
+// EXTERNAL MODULE: ./node_modules/@protobuf-ts/runtime/build/commonjs/index.js
+var build_commonjs = __nccwpck_require__(8886);
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
 
 
 
@@ -98014,7 +98302,7 @@ class CacheScope$Type extends build_commonjs.MessageType {
  */
 const CacheScope = new CacheScope$Type();
 //# sourceMappingURL=cachescope.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
 
 
 
@@ -98076,7 +98364,7 @@ class CacheMetadata$Type extends build_commonjs.MessageType {
  */
 const CacheMetadata = new CacheMetadata$Type();
 //# sourceMappingURL=cachemetadata.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 // @generated by protobuf-ts 2.9.1 with parameter long_type_string,client_none,generate_dependencies
 // @generated from protobuf file "results/api/v1/cache.proto" (package "github.actions.results.api.v1", syntax proto3)
 // tslint:disable
@@ -98476,7 +98764,7 @@ const CacheService = new commonjs/* ServiceType */.C0("github.actions.results.ap
     { name: "GetCacheEntryDownloadURL", options: {}, I: cache_GetCacheEntryDownloadURLRequest, O: cache_GetCacheEntryDownloadURLResponse }
 ]);
 //# sourceMappingURL=cache.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/generated/results/api/v1/cache.twirp-client.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/generated/results/api/v1/cache.twirp-client.js
 
 class CacheServiceClientJSON {
     constructor(rpc) {
@@ -98540,7 +98828,7 @@ class CacheServiceClientProtobuf {
     }
 }
 //# sourceMappingURL=cache.twirp-client.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/shared/util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/shared/util.js
 
 /**
  * Masks the `sig` parameter in a URL and sets it as a secret.
@@ -98610,7 +98898,7 @@ function maskSecretUrls(body) {
     }
 }
 //# sourceMappingURL=util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var cacheTwirpClient_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -98783,7 +99071,7 @@ function internalCacheTwirpClient(options) {
     return new CacheServiceClientJSON(client);
 }
 //# sourceMappingURL=cacheTwirpClient.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/internal/tar.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/tar.js
 var tar_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -99051,7 +99339,7 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
     });
 }
 //# sourceMappingURL=tar.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/cache/lib/cache.js
+;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/cache.js
 var cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -99660,23 +99948,23 @@ function saveCacheV2(paths_1, key_1, options_1) {
  * The Actions cache as a pure speed-up: a restore or save that cannot happen (cache disabled by
  * the `cache` input, no cache service in local runs, fork PRs with read-only tokens, a key
  * another job is saving, a service outage) is logged and skipped, never a failure. Every stage
- * that caches goes through here so they all behave the same.
+ * that caches goes through here (via Caches in service.ts) so they all behave the same.
  */
 
 
-const ACTIONS_CACHE_SERVICE = {
+const ACTIONS_CACHE_STORE = {
     isFeatureAvailable: () => isFeatureAvailable(),
     restoreCache: (paths, primaryKey, restoreKeys) => restoreCache(paths, primaryKey, restoreKeys),
     saveCache: (paths, key) => cache_saveCache(paths, key)
 };
-class safe_cache_SafeCache {
-    host;
+class SafeCache {
+    log;
     options;
     service;
-    constructor(host, options) {
-        this.host = host;
+    constructor(log, options) {
+        this.log = log;
         this.options = options;
-        this.service = options.service ?? ACTIONS_CACHE_SERVICE;
+        this.service = options.store ?? ACTIONS_CACHE_STORE;
     }
     /** Why the cache cannot be used right now, or undefined when it can. */
     unusableReason() {
@@ -99687,7 +99975,7 @@ class safe_cache_SafeCache {
             available = this.service.isFeatureAvailable();
         }
         catch (err) {
-            return `the cache service could not be checked (${(0,errors/* errorMessage */.gJ)(err)})`;
+            return `the cache service could not be checked (${errorMessage(err)})`;
         }
         return available ? undefined : 'no Actions cache service here (not on a GitHub runner)';
     }
@@ -99695,18 +99983,18 @@ class safe_cache_SafeCache {
     async restore(what, paths, key, restoreKeys = []) {
         const skip = this.unusableReason();
         if (skip !== undefined) {
-            this.host.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
+            this.log.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
             return undefined;
         }
         try {
             const hit = await this.service.restoreCache(paths, key, restoreKeys);
-            this.host.info(hit === undefined
+            this.log.info(hit === undefined
                 ? `Actions cache miss for ${what} (key ${key}).`
                 : `Restored ${what} from the Actions cache (key ${hit}).`);
             return hit;
         }
         catch (err) {
-            this.host.warning(`Could not restore ${what} from the Actions cache (key ${key}); continuing without it: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            this.log.warning(`Could not restore ${what} from the Actions cache (key ${key}); continuing without it: ${errorMessage(err)}`);
             return undefined;
         }
     }
@@ -99714,92 +100002,48 @@ class safe_cache_SafeCache {
     async save(what, paths, key) {
         const skip = this.unusableReason();
         if (skip !== undefined) {
-            this.host.info(`Not saving ${what} to the Actions cache: ${skip}.`);
+            this.log.info(`Not saving ${what} to the Actions cache: ${skip}.`);
             return false;
         }
         try {
             const id = await this.service.saveCache(paths, key);
             // @actions/cache reports most refusals itself and returns -1 (e.g. another job holds the key).
             if (id === -1) {
-                this.host.info(`${what} was not saved to the Actions cache (key ${key}).`);
+                this.log.info(`${what} was not saved to the Actions cache (key ${key}).`);
                 return false;
             }
-            this.host.info(`Saved ${what} to the Actions cache (key ${key}).`);
+            this.log.info(`Saved ${what} to the Actions cache (key ${key}).`);
             return true;
         }
         catch (err) {
-            this.host.warning(`Could not save ${what} to the Actions cache (key ${key}); the next run will download it again: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            this.log.warning(`Could not save ${what} to the Actions cache (key ${key}); the next run will download it again: ${errorMessage(err)}`);
             return false;
         }
     }
 }
 
-;// CONCATENATED MODULE: ./src/cache/cache-state.ts
-/**
- * Caches restored by the main step and saved by the post step (after the build, so the saved
- * entry holds what the build produced). The main step records what it restored in the step's
- * state; the post step reads it back and saves only on a miss, trimmed of what is not reused.
- */
-
-
-
-
-/** State names the post step reads, in the order it saves them. */
-const CACHE_STATE_NAMES = (/* unused pure expression or super */ null && (['rust-toolchain-cache', 'build-cache']));
-async function restoreForPost(host, stateName, what, key, paths, enabled) {
-    for (const line of key.explanation)
-        host.info(`  ${what} key part: ${line}`);
-    const hitKey = await new safe_cache_SafeCache(host, { enabled }).restore(what, paths, key.key, key.restoreKeys);
-    const state = { what, key: key.key, paths, hitKey, enabled };
-    host.saveState(stateName, JSON.stringify(state));
-    return state;
-}
-/** Post step: save every cache the main step missed. Never throws. */
-async function saveCachesFromState(host) {
-    for (const name of CACHE_STATE_NAMES) {
-        const raw = host.getState(name);
-        if (!raw)
-            continue;
-        const state = JSON.parse(raw);
-        if (state.hitKey === state.key) {
-            host.info(`${state.what}: exact cache hit (${state.key}), nothing to save.`);
-            continue;
-        }
-        if (name === 'build-cache')
-            await trimTargetDirs(state.paths);
-        // @actions/cache refuses a save naming a path that does not exist (a crate without
-        // dependencies has no registry dir), so only existing paths are saved
-        const paths = state.paths.filter(p => existsSync(p));
-        if (paths.length === 0) {
-            host.info(`${state.what}: nothing to save (none of ${state.paths.join(', ')} exists).`);
-            continue;
-        }
-        await new SafeCache(host, { enabled: state.enabled }).save(state.what, paths, state.key);
-    }
-}
+;// CONCATENATED MODULE: ./src/cache/trim.ts
 /**
  * Incremental-compilation data is large and never reused by a fresh CI build of the same
- * sources in release mode; dropping it keeps the cache small and the restore fast.
+ * sources in release mode; dropping it before a save keeps the cache small and the restore fast.
  */
+
+
 async function trimTargetDirs(paths) {
     for (const dir of paths) {
-        for (const sub of await listDirs(dir)) {
-            if (sub === 'incremental')
-                await rm(path.join(dir, sub), { recursive: true, force: true });
-            else
-                await trimNested(path.join(dir, sub));
-        }
+        await removeIncremental(dir);
+        for (const sub of await listDirs(dir))
+            await removeIncremental(external_node_path_default().join(dir, sub));
     }
 }
-async function trimNested(dir) {
-    for (const sub of await listDirs(dir)) {
-        if (sub === 'incremental')
-            await rm(path.join(dir, sub), { recursive: true, force: true });
+async function removeIncremental(dir) {
+    if ((await listDirs(dir)).includes('incremental')) {
+        await (0,promises_namespaceObject.rm)(external_node_path_default().join(dir, 'incremental'), { recursive: true, force: true });
     }
 }
 async function listDirs(dir) {
     try {
-        const entries = await readdir(dir, { withFileTypes: true });
+        const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true });
         return entries.filter(e => e.isDirectory()).map(e => e.name);
     }
     catch {
@@ -99807,7 +100051,95 @@ async function listDirs(dir) {
     }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/tool-cache/lib/manifest.js
+;// CONCATENATED MODULE: ./src/cache/service.ts
+/**
+ * The one way the action uses the Actions cache. An entry says what it caches (key, restore
+ * keys, paths) and when it is saved: `now` (right after the main step made it, e.g. a verified
+ * cosmocc install) or `post` (by the post step, after the build, so the entry holds the build's
+ * output). Every entry is logged the same way (key, restore keys, paths, why this key: as
+ * Swatinem/rust-cache's printInfo does), and a cache problem is always a warning, never a failure.
+ *
+ * The path list is the entry's identity: @actions/cache hashes it into the entry's version, so
+ * restore and save pass exactly the same list, paths that do not exist included.
+ */
+
+
+
+/** Entries the post step saves, in this order. */
+const POST_SAVED_ENTRIES = ['rust-toolchain', 'build'];
+/** Work done on the paths right before a save; looked up by name, as the post step has no code. */
+const BEFORE_SAVE = {
+    build: trimTargetDirs
+};
+const cacheStateName = (name) => `cache-${name}`;
+class Caches {
+    reporter;
+    options;
+    safe;
+    constructor(reporter, options) {
+        this.reporter = reporter;
+        this.options = options;
+        this.safe = new SafeCache(reporter.log, options);
+    }
+    /**
+     * Restores an entry; returns the key that hit. A `post` entry is recorded for the post step.
+     * `grouped: false` where the caller already logs inside a group (the runner cannot nest them).
+     */
+    async restore(entry, { grouped = true } = {}) {
+        const restore = async () => {
+            this.explain(entry);
+            return this.safe.restore(entry.what, entry.paths, entry.key, entry.restoreKeys);
+        };
+        const hitKey = await (grouped
+            ? this.reporter.log.group(`Cache: ${entry.what}`, restore)
+            : restore());
+        if (entry.save === 'post') {
+            const recorded = { entry, hitKey, enabled: this.options.enabled };
+            this.reporter.runner.saveState(cacheStateName(entry.name), JSON.stringify(recorded));
+        }
+        return hitKey;
+    }
+    /** Saves an entry unless it was an exact hit; returns whether an entry was written. */
+    async save(entry, hitKey) {
+        const { log } = this.reporter;
+        if (hitKey === entry.key) {
+            log.info(`${entry.what}: exact cache hit (${entry.key}), nothing to save.`);
+            return false;
+        }
+        await BEFORE_SAVE[entry.name]?.(entry.paths);
+        // @actions/cache refuses a save only when none of the paths exists; any other subset is
+        // saved under the full list, which is what the next restore asks for
+        if (!entry.paths.some(p => (0,external_node_fs_namespaceObject.existsSync)(p))) {
+            log.info(`${entry.what}: nothing to save (none of ${entry.paths.join(', ')} exists).`);
+            return false;
+        }
+        return this.safe.save(entry.what, entry.paths, entry.key);
+    }
+    /** The post step: saves every entry the main step restored for it. Never throws. */
+    async saveRecorded() {
+        for (const name of POST_SAVED_ENTRIES) {
+            const raw = this.reporter.runner.getState(cacheStateName(name));
+            if (!raw)
+                continue;
+            const recorded = JSON.parse(raw);
+            const caches = new Caches(this.reporter, { ...this.options, enabled: recorded.enabled });
+            await caches.save(recorded.entry, recorded.hitKey);
+        }
+    }
+    explain(entry) {
+        const { log } = this.reporter;
+        log.info(`key: ${entry.key}`);
+        if (entry.restoreKeys.length > 0)
+            log.info(`restore keys: ${entry.restoreKeys.join(', ')}`);
+        log.info('paths:');
+        for (const p of entry.paths)
+            log.info(`  ${p}`);
+        for (const line of entry.explanation)
+            log.info(`key part: ${line}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
 var manifest_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -99913,7 +100245,7 @@ function _readLinuxVersionFile() {
     return _internal.readLinuxVersionFile();
 }
 //# sourceMappingURL=manifest.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/tool-cache/lib/retry-helper.js
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -99974,7 +100306,7 @@ class retry_helper_RetryHelper {
     }
 }
 //# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/tool-cache/lib/tool-cache.js
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
 var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -100601,20 +100933,27 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/cosmocc/cache-key.ts
-/** Bump when the cached folder's layout changes, so old entries are never restored. */
-const CACHE_FORMAT = 'v1';
-/** 16 hex digits (64 bits) are plenty to tell zips apart and keep the key readable. */
-const SHA_PREFIX_LENGTH = 16;
-function cosmoccCacheKey(parts) {
-    const sha = parts.sha256.toLowerCase().slice(0, SHA_PREFIX_LENGTH);
-    return `ape-action-cosmocc-${CACHE_FORMAT}-${parts.version}-${sha}-${parts.platform}-${parts.arch}`;
-}
-
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/format.ts
+/** How sizes and durations are written in logs and summaries: one place, one style. */
+const KIB = 1024;
+const MIB = 1024 * 1024;
+/** `512 B`, `3.4 KiB`, `421.96 MiB`. */
+function formatBytes(bytes) {
+    if (bytes < KIB)
+        return `${bytes} B`;
+    if (bytes < MIB)
+        return `${(bytes / KIB).toFixed(1)} KiB`;
+    return `${(bytes / MIB).toFixed(2)} MiB`;
+}
+/** `2.0 s` from milliseconds. */
+function formatSeconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/cosmocc/download.ts
 /**
  * Downloads the cosmocc zip from an ordered list of sources and verifies its SHA-256 while the
@@ -100624,6 +100963,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
  * edge: one HTTP attempt (through @actions/http-client, which honours the runner's proxy
  * settings) and the loop over sources and attempts.
  */
+
 
 
 
@@ -100710,7 +101050,7 @@ class AttemptError extends Error {
  * removed and an ActionError says what happened to every source.
  */
 async function downloadVerified(version, urls, expectedSha256, dest, options) {
-    const { host } = options;
+    const { log } = options;
     const waits = backoffSchedule(options.retry ?? DEFAULT_RETRY);
     const sleep = options.sleep ?? defaultSleep;
     const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -100720,30 +101060,30 @@ async function downloadVerified(version, urls, expectedSha256, dest, options) {
         const report = { url, failures: [] };
         reports.push(report);
         for (let attempt = 0; attempt <= waits.length; attempt++) {
-            host.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
+            log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
             const started = Date.now();
             try {
                 const got = await fetchToFile(url, dest, idleTimeoutMs);
                 if (got.sha256 !== expected) {
-                    throw new errors/* ActionError */.lZ(formatChecksumMismatch(version, url, expected, got.sha256));
+                    throw new ActionError(formatChecksumMismatch(version, url, expected, got.sha256));
                 }
-                host.info(`Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(Date.now() - started)}; SHA-256 verified (${got.sha256})`);
+                log.info(`Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(Date.now() - started)}; SHA-256 verified (${got.sha256})`);
                 return { file: dest, url, sha256: got.sha256, bytes: got.bytes };
             }
             catch (err) {
-                await (0,promises_.rm)(dest, { force: true }); // never leave unverified bytes behind
+                await (0,promises_namespaceObject.rm)(dest, { force: true }); // never leave unverified bytes behind
                 if (!(err instanceof AttemptError))
                     throw err;
                 report.failures.push(err.failure);
-                host.info(`  ${err.message}`);
+                log.info(`  ${err.message}`);
                 if (!isTransient(err.failure) || attempt === waits.length)
                     break;
-                host.info(`  retrying in ${formatSeconds(waits[attempt])}`);
+                log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
                 await sleep(waits[attempt]);
             }
         }
     }
-    throw new errors/* ActionError */.lZ(formatDownloadFailure(version, reports));
+    throw new ActionError(formatDownloadFailure(version, reports));
 }
 /**
  * One GET, streamed through SHA-256 into `dest`. Throws AttemptError for anything another try
@@ -100757,7 +101097,7 @@ async function fetchToFile(url, dest, idleTimeoutMs) {
         await (0,external_node_events_.once)(file, 'open');
     }
     catch (err) {
-        throw new errors/* ActionError */.lZ(`Could not create the download file ${dest}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        throw new ActionError(`Could not create the download file ${dest}: ${errorMessage(err)}`);
     }
     // No client-level retries: this module decides what to retry, and it must see every failure.
     const client = new lib_HttpClient('ape-action', undefined, {
@@ -100787,7 +101127,7 @@ async function requestOk(client, url) {
         response = await client.get(url);
     }
     catch (err) {
-        throw new AttemptError({ kind: 'network', message: (0,errors/* errorMessage */.gJ)(err) });
+        throw new AttemptError({ kind: 'network', message: errorMessage(err) });
     }
     const status = response.message.statusCode ?? 0;
     if (status !== 200) {
@@ -100823,7 +101163,7 @@ async function streamBody(message, file, idleTimeoutMs) {
     }
     catch (err) {
         if (isLocalDiskError(err)) {
-            throw new errors/* ActionError */.lZ(`Could not write the download to ${file.path}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            throw new ActionError(`Could not write the download to ${file.path}: ${errorMessage(err)}`);
         }
         if (stalled) {
             const of = expected === undefined ? '' : ` of ${expected}`;
@@ -100837,7 +101177,7 @@ async function streamBody(message, file, idleTimeoutMs) {
         }
         throw new AttemptError({
             kind: 'network',
-            message: `${(0,errors/* errorMessage */.gJ)(err)} after ${received} bytes`
+            message: `${errorMessage(err)} after ${received} bytes`
         });
     }
     finally {
@@ -100861,14 +101201,55 @@ function parseContentLength(value) {
 function defaultSleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
-function formatBytes(bytes) {
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+;// CONCATENATED MODULE: ./src/cosmocc/tools.ts
+/**
+ * cosmocc's files, by what they are for. Every file name under cosmocc's bin/ that the action
+ * uses is spelled here and nowhere else: the installer checks exactly these, and every stage asks
+ * the tool map for a path instead of joining names of its own.
+ */
+
+const compilerName = (arch) => `${arch}-unknown-cosmo-cc`;
+const cxxCompilerName = (arch) => `${arch}-unknown-cosmo-c++`;
+const loaderName = (arch) => `ape-${arch}.elf`;
+const M1_SOURCE = 'ape-m1.c';
+const APELINK = 'apelink';
+const COSMOAR = 'cosmoar';
+/** The drivers `mode: setup` users call for C and C++ projects. */
+const SETUP_DRIVERS = ['cosmocc', 'cosmoc++'];
+function cosmoccTools(root) {
+    const bin = external_node_path_default().join(root, 'bin');
+    const inBin = (name) => external_node_path_default().join(bin, name);
+    return {
+        root,
+        bin,
+        include: external_node_path_default().join(root, 'include'),
+        compiler: arch => inBin(compilerName(arch)),
+        cxxCompiler: arch => inBin(cxxCompilerName(arch)),
+        loader: arch => inBin(loaderName(arch)),
+        m1Source: inBin(M1_SOURCE),
+        apelink: inBin(APELINK),
+        cosmoar: inBin(COSMOAR)
+    };
 }
-function formatSeconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
+/**
+ * The bin/ files a run needs. A build also calls each arch's cross compiler and hands apelink
+ * that arch's loader; an aarch64 build must embed the Apple Silicon loader source
+ * (`apelink -M ape-m1.c`), or the .com would not start on arm64 macOS.
+ */
+function requiredCosmoccTools(mode, arches) {
+    const tools = [...SETUP_DRIVERS, COSMOAR, APELINK];
+    if (mode === 'setup')
+        return tools;
+    for (const arch of arches) {
+        tools.push(compilerName(arch), cxxCompilerName(arch), loaderName(arch));
+    }
+    if (arches.includes('aarch64'))
+        tools.push(M1_SOURCE);
+    return tools;
 }
+/** The bin/ name of the setup driver, for the "points at bin/ itself" hint. */
+const MAIN_DRIVER = SETUP_DRIVERS[0];
 
 ;// CONCATENATED MODULE: ./src/cosmocc/layout.ts
 /**
@@ -100879,24 +101260,7 @@ function formatSeconds(ms) {
 
 
 
-/** Tools every mode uses: the compiler drivers, the archiver cc-rs needs, and the fuser. */
-const COMMON_TOOLS = ['cosmocc', 'cosmoc++', 'cosmoar', 'apelink'];
-/**
- * The bin/ files the pipeline needs. A build also calls each arch's cross compiler and hands
- * apelink that arch's loader; an aarch64 build must embed the Apple Silicon loader source
- * (`apelink -M ape-m1.c`), or the .com would not start on arm64 macOS.
- */
-function requiredCosmoccTools(mode, arches) {
-    const tools = [...COMMON_TOOLS];
-    if (mode === 'setup')
-        return tools;
-    for (const arch of arches) {
-        tools.push(`${arch}-unknown-cosmo-cc`, `${arch}-unknown-cosmo-c++`, `ape-${arch}.elf`);
-    }
-    if (arches.includes('aarch64'))
-        tools.push('ape-m1.c');
-    return tools;
-}
+
 /** Loaders and loader source are read by apelink, not run, so they need no execute bit. */
 function mustBeExecutable(tool) {
     return !tool.endsWith('.elf') && !tool.endsWith('.c');
@@ -100919,19 +101283,19 @@ function detectCosmoccRoot(listing) {
     if (topNames.length === 1 && hasBinUnder(`${topNames[0]}/`))
         return topNames[0];
     const shown = topNames.length === 0 ? 'none, the zip is empty' : topNames.sort().join(', ');
-    throw new errors/* ActionError */.lZ(`The cosmocc zip has no bin/ folder at its top or inside a single wrapping folder (top-level entries: ${shown}). ` +
+    throw new ActionError(`The cosmocc zip has no bin/ folder at its top or inside a single wrapping folder (top-level entries: ${shown}). ` +
         'It does not look like a cosmocc release: check cosmocc-url and cosmocc-version.');
 }
 /** Lists `dir` two levels deep in the form detectCosmoccRoot reads. */
 async function listTwoLevels(dir) {
     const listing = [];
-    for (const top of await (0,promises_.readdir)(dir, { withFileTypes: true })) {
+    for (const top of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
         if (!top.isDirectory()) {
             listing.push(top.name);
             continue;
         }
         listing.push(`${top.name}/`);
-        for (const child of await (0,promises_.readdir)(external_node_path_default().join(dir, top.name), { withFileTypes: true })) {
+        for (const child of await (0,promises_namespaceObject.readdir)(external_node_path_default().join(dir, top.name), { withFileTypes: true })) {
             listing.push(`${top.name}/${child.name}${child.isDirectory() ? '/' : ''}`);
         }
     }
@@ -100951,31 +101315,32 @@ function formatToolProblems(root, problems, fix) {
     }
     return `cosmocc at ${root} is incomplete: ${parts.join('; ')}. ${fix}`;
 }
-/** Looks at each required tool under `root/bin` (following symlinks, as running it would). */
+/**
+ * Looks at each required tool under `root/bin` (following symlinks, as running it would). On
+ * Windows node's X_OK check is an existence check, so the mode test is harmless there.
+ */
 async function inspectCosmoccTools(root, tools) {
     const problems = { missing: [], notExecutable: [] };
     for (const tool of tools) {
         const file = external_node_path_default().join(root, 'bin', tool);
-        const info = await (0,promises_.stat)(file).catch(() => undefined);
+        const info = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
         if (info === undefined || !info.isFile()) {
             problems.missing.push(tool);
         }
-        else if (process.platform !== 'win32' &&
-            mustBeExecutable(tool) &&
-            !(await isExecutable(file))) {
+        else if (mustBeExecutable(tool) && !(await isExecutable(file))) {
             problems.notExecutable.push(tool);
         }
     }
     return problems;
 }
 async function isExecutable(file) {
-    return (0,promises_.access)(file, external_node_fs_namespaceObject.constants.X_OK).then(() => true, () => false);
+    return (0,promises_namespaceObject.access)(file, external_node_fs_namespaceObject.constants.X_OK).then(() => true, () => false);
 }
 /** Throws an ActionError naming every problem unless `root` holds all of `tools`. */
 async function checkCosmoccTools(root, tools, fix) {
     const problems = await inspectCosmoccTools(root, tools);
     if (hasProblems(problems))
-        throw new errors/* ActionError */.lZ(formatToolProblems(root, problems, fix));
+        throw new ActionError(formatToolProblems(root, problems, fix));
 }
 const COSMOCC_DIR_FIX = 'Point cosmocc-dir at the folder an official cosmocc zip unpacks to (it holds bin/, include/ and lib/), ' +
     'or leave cosmocc-dir empty so the action downloads and verifies cosmocc itself.';
@@ -100985,12 +101350,12 @@ const COSMOCC_DIR_FIX = 'Point cosmocc-dir at the folder an official cosmocc zip
  */
 async function checkCosmoccDir(dir, tools) {
     const root = external_node_path_default().resolve(dir);
-    const info = await (0,promises_.stat)(root).catch(() => undefined);
+    const info = await (0,promises_namespaceObject.stat)(root).catch(() => undefined);
     if (info === undefined || !info.isDirectory()) {
-        throw new errors/* ActionError */.lZ(`cosmocc-dir ${root} does not exist or is not a directory. ${COSMOCC_DIR_FIX}`);
+        throw new ActionError(`cosmocc-dir ${root} does not exist or is not a directory. ${COSMOCC_DIR_FIX}`);
     }
     const looksLikeBin = external_node_path_default().basename(root) === 'bin' &&
-        (await (0,promises_.stat)(external_node_path_default().join(root, 'cosmocc')).then(s => s.isFile(), () => false));
+        (await (0,promises_namespaceObject.stat)(external_node_path_default().join(root, MAIN_DRIVER)).then(s => s.isFile(), () => false));
     const fix = looksLikeBin
         ? `cosmocc-dir points at bin/ itself; set it to the parent folder ${external_node_path_default().dirname(root)}.`
         : COSMOCC_DIR_FIX;
@@ -101015,19 +101380,18 @@ async function checkCosmoccDir(dir, tools) {
 
 
 
-
 const TOOL_NAME = 'cosmocc';
 /** Written into an installed root: the SHA-256 its zip was verified against. */
 const VERIFIED_SHA256_FILE = '.ape-action-verified-sha256';
 async function installCosmocc(request, options) {
     const started = Date.now();
-    return options.host.group(`Install cosmocc ${request.version}`, async () => {
+    return options.log.group(`Install cosmocc ${request.version}`, async () => {
         const found = await findOrInstall(request, options);
         const install = {
             ...found,
             seconds: Math.round((Date.now() - started) / 100) / 10
         };
-        options.host.info(describeCosmoccInstall(install));
+        options.log.info(describeCosmoccInstall(install));
         return install;
     });
 }
@@ -101050,55 +101414,58 @@ function describeCosmoccInstall(install) {
 async function findOrInstall(request, options) {
     if (request.dir !== undefined) {
         const root = await checkCosmoccDir(request.dir, options.requiredTools);
-        options.host.info(`Using cosmocc-dir ${root} as is.`);
+        options.log.info(`Using cosmocc-dir ${root} as is.`);
         return { ...locate(root), version: request.version, source: 'cosmocc-dir', cacheHit: false };
     }
-    const runnerTemp = requireRunnerDirs();
-    const toolPath = toolCachePath(request.version);
-    const cacheKey = cosmoccCacheKey({
-        version: request.version,
-        sha256: request.sha256,
-        platform: process.platform,
-        arch: process.arch
-    });
-    const cache = new safe_cache_SafeCache(options.host, {
-        enabled: options.useCache,
-        service: options.cacheService
-    });
-    const base = { version: request.version, sha256: request.sha256, cacheKey };
+    const toolPath = toolCachePath(options.env, request.version);
+    const entry = cosmoccCacheEntry(request, options.env, toolPath);
+    const base = { version: request.version, sha256: request.sha256, cacheKey: entry.key };
     if (await fromToolCache(request, options)) {
         return { ...base, ...locate(toolPath), source: 'tool-cache', cacheHit: true };
     }
     // Whatever is at the tool cache path now is absent, unfinished or stale: start clean.
     await clearToolCacheEntry(toolPath);
-    if (await fromActionsCache(request, options, cache, toolPath, cacheKey)) {
+    if (await fromActionsCache(request, options, entry, toolPath)) {
         return { ...base, ...locate(toolPath), source: 'cache', cacheHit: true };
     }
-    const url = await downloadAndCache(request, options, runnerTemp);
-    const cacheSaved = await cache.save(`cosmocc ${request.version}`, [toolPath], cacheKey);
+    const url = await downloadAndCache(request, options);
+    const cacheSaved = await options.caches.save(entry);
     return { ...base, ...locate(toolPath), source: 'download', url, cacheHit: false, cacheSaved };
 }
+/** Saved right after a verified install: the next job restores it instead of downloading. */
+function cosmoccCacheEntry(request, env, toolPath) {
+    return {
+        name: 'cosmocc',
+        what: `cosmocc ${request.version}`,
+        key: cosmoccCacheKey({
+            version: request.version,
+            sha256: request.sha256,
+            platform: env.platform,
+            arch: env.cpu
+        }),
+        restoreKeys: [],
+        explanation: [`version: ${request.version}`, `zip SHA-256: ${request.sha256}`],
+        paths: [toolPath],
+        save: 'now'
+    };
+}
 function locate(root) {
-    return { root, bin: external_node_path_default().join(root, 'bin') };
+    const tools = cosmoccTools(root);
+    return { root, bin: tools.bin, tools };
 }
-/** tool-cache reads these itself; say plainly what is missing instead of its bare assertion. */
-function requireRunnerDirs() {
-    const missing = ['RUNNER_TOOL_CACHE', 'RUNNER_TEMP'].filter(name => !process.env[name]);
-    if (missing.length > 0) {
-        throw new errors/* ActionError */.lZ(`${missing.join(' and ')} must be set to a writable directory to install cosmocc (the runner sets both; for a local run set them, or pass cosmocc-dir).`);
-    }
-    return process.env.RUNNER_TEMP;
-}
-/** Where tool-cache keeps (and tc.find looks for) this version on this CPU. */
-function toolCachePath(version) {
-    return external_node_path_default().join(process.env.RUNNER_TOOL_CACHE, TOOL_NAME, version, external_node_os_default().arch());
+/**
+ * Where tool-cache keeps (and tc.find looks for) this version on this CPU. tool-cache reads
+ * RUNNER_TOOL_CACHE itself; the entry files make sure it names the same folder as env.toolCache.
+ */
+function toolCachePath(env, version) {
+    return external_node_path_default().join(env.toolCache, TOOL_NAME, version, env.cpu);
 }
 async function clearToolCacheEntry(toolPath) {
-    await (0,promises_.rm)(`${toolPath}.complete`, { force: true });
-    await (0,promises_.rm)(toolPath, { recursive: true, force: true });
+    await (0,promises_namespaceObject.rm)(`${toolPath}.complete`, { force: true });
+    await (0,promises_namespaceObject.rm)(toolPath, { recursive: true, force: true });
 }
 async function readVerifiedSha256(root) {
-    return (0,promises_.readFile)(external_node_path_default().join(root, VERIFIED_SHA256_FILE), 'utf8').then(text => text.trim(), () => undefined);
+    return (0,promises_namespaceObject.readFile)(external_node_path_default().join(root, VERIFIED_SHA256_FILE), 'utf8').then(text => text.trim(), () => undefined);
 }
 /** Why an installed tree cannot be reused for this request, or undefined when it can. */
 async function reuseProblem(root, request, requiredTools) {
@@ -101114,29 +101481,30 @@ async function reuseProblem(root, request, requiredTools) {
 async function fromToolCache(request, options) {
     const found = find(TOOL_NAME, request.version);
     if (!found) {
-        options.host.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
+        options.log.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
         return false;
     }
     const problem = await reuseProblem(found, request, options.requiredTools);
     if (problem !== undefined) {
-        options.host.info(`Not reusing cosmocc from the tool cache at ${found}: ${problem}`);
+        options.log.info(`Not reusing cosmocc from the tool cache at ${found}: ${problem}`);
         return false;
     }
-    options.host.info(`Found cosmocc ${request.version} in the tool cache at ${found}.`);
+    options.log.info(`Found cosmocc ${request.version} in the tool cache at ${found}.`);
     return true;
 }
-async function fromActionsCache(request, options, cache, toolPath, key) {
-    const hit = await cache.restore(`cosmocc ${request.version}`, [toolPath], key);
+async function fromActionsCache(request, options, entry, toolPath) {
+    // already inside the install's log group
+    const hit = await options.caches.restore(entry, { grouped: false });
     if (hit === undefined)
         return false;
     const problem = await reuseProblem(toolPath, request, options.requiredTools);
     if (problem !== undefined) {
-        options.host.warning(`Ignoring the restored cosmocc cache entry ${key}: ${problem}`);
+        options.log.warning(`Ignoring the restored cosmocc cache entry ${entry.key}: ${problem}`);
         await clearToolCacheEntry(toolPath);
         return false;
     }
     // Mark it complete the way tool-cache does, so tc.find hits it for the rest of the job.
-    await (0,promises_.writeFile)(`${toolPath}.complete`, '');
+    await (0,promises_namespaceObject.writeFile)(`${toolPath}.complete`, '');
     return true;
 }
 /**
@@ -101144,25 +101512,26 @@ async function fromActionsCache(request, options, cache, toolPath, key) {
  * work folder (zip and unpacked tree) is removed whatever happens, and a half-copied tool cache
  * entry too.
  */
-async function downloadAndCache(request, options, runnerTemp) {
-    const work = await (0,promises_.mkdtemp)(external_node_path_default().join(runnerTemp, 'ape-cosmocc-'));
+async function downloadAndCache(request, options) {
+    await (0,promises_namespaceObject.mkdir)(options.env.tempDir, { recursive: true });
+    const work = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(options.env.tempDir, 'ape-cosmocc-'));
     try {
         const zip = external_node_path_default().join(work, `cosmocc-${request.version}.zip`);
         const got = await downloadVerified(request.version, request.urls, request.sha256, zip, {
-            host: options.host,
+            log: options.log,
             retry: options.retry,
             idleTimeoutMs: options.idleTimeoutMs
         });
         const unpacked = await unpack(zip, external_node_path_default().join(work, 'unpacked'), got.url);
-        await (0,promises_.rm)(zip, { force: true }); // the zip is big; free the space before copying the tree
+        await (0,promises_namespaceObject.rm)(zip, { force: true }); // the zip is big; free the space before copying the tree
         const root = external_node_path_default().join(unpacked, detectCosmoccRoot(await listTwoLevels(unpacked)));
         await checkCosmoccTools(root, options.requiredTools, `The verified zip from ${got.url} lacks them; this action needs a newer cosmocc-version.`);
-        await (0,promises_.writeFile)(external_node_path_default().join(root, VERIFIED_SHA256_FILE), `${got.sha256}\n`);
-        await copyIntoToolCache(root, request.version);
+        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(root, VERIFIED_SHA256_FILE), `${got.sha256}\n`);
+        await copyIntoToolCache(root, request.version, toolCachePath(options.env, request.version));
         return got.url;
     }
     finally {
-        await (0,promises_.rm)(work, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(work, { recursive: true, force: true });
     }
 }
 async function unpack(zip, dest, url) {
@@ -101171,155 +101540,83 @@ async function unpack(zip, dest, url) {
         return await extractZip(zip, dest);
     }
     catch (err) {
-        throw new errors/* ActionError */.lZ(`Could not unpack the verified cosmocc zip from ${url}: ${(0,errors/* errorMessage */.gJ)(err)}. The runner needs the unzip command.`);
+        throw new ActionError(`Could not unpack the verified cosmocc zip from ${url}: ${errorMessage(err)}. The runner needs the unzip command.`);
     }
 }
-async function copyIntoToolCache(root, version) {
+async function copyIntoToolCache(root, version, toolPath) {
     try {
         await cacheDir(root, TOOL_NAME, version);
     }
     catch (err) {
-        await clearToolCacheEntry(toolCachePath(version));
-        throw new errors/* ActionError */.lZ(`Could not copy cosmocc into the tool cache: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        await clearToolCacheEntry(toolPath);
+        throw new ActionError(`Could not copy cosmocc into the tool cache: ${errorMessage(err)}`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/rust/cargo.ts
+;// CONCATENATED MODULE: ./src/outputs.ts
 /**
- * The cargo stage: which bins exist (cargo metadata), the exact `cargo build` argv and
- * environment for a build-std of every requested arch in one invocation, and where cargo puts
- * each binary. argv/env/paths are pure functions; only metadata reading and the build run.
+ * The action's output names, exactly as action.yml declares them (the interface test keeps the
+ * two in step), and where each is set.
  */
+const OUTPUT = {
+    binaries: 'binaries',
+    binary: 'binary',
+    sha256: 'sha256',
+    checksumsFile: 'checksums-file',
+    rustToolchain: 'rust-toolchain',
+    cosmoccPath: 'cosmocc-path',
+    cosmoccVersion: 'cosmocc-version',
+    cacheHit: 'cache-hit'
+};
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and the SHA256SUMS file next to the built `.com` files. */
 
 
 
 
+async function publishBuildOutputs({ log, runner }, outputDir, apes) {
+    const checksums = external_node_path_default().join(outputDir, 'SHA256SUMS');
+    const sums = apes.map(ape => ({ name: external_node_path_default().basename(ape.path), sha256: ape.sha256 }));
+    await (0,promises_namespaceObject.writeFile)(checksums, renderSha256Sums(sums));
+    runner.setOutput(OUTPUT.binaries, JSON.stringify(apes.map(ape => ape.path)));
+    runner.setOutput(OUTPUT.binary, apes[0].path);
+    runner.setOutput(OUTPUT.sha256, apes[0].sha256);
+    runner.setOutput(OUTPUT.checksumsFile, checksums);
+    for (const ape of apes)
+        log.info(`${ape.path}  ${ape.sha256}  (${ape.arches.join(', ')})`);
+}
+/** cosmocc's bin/ on PATH for later steps, and where it is. */
+function publishCosmocc({ runner }, cosmocc) {
+    runner.addPath(cosmocc.bin);
+    runner.setOutput(OUTPUT.cosmoccPath, cosmocc.root);
+    runner.setOutput(OUTPUT.cosmoccVersion, cosmocc.version);
+    runner.setOutput(OUTPUT.cacheHit, String(cosmocc.cacheHit));
+}
 
-/** Runs `cargo metadata` without resolving dependencies (so it needs no network). */
-async function readCargoMetadata(cargo, manifestPath, env) {
-    const result = await run(cargo, ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath], env);
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`cargo metadata failed for ${manifestPath}:\n${tail(result.stderr, 2000)}`);
-    }
-    return JSON.parse(result.stdout);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/** Job-summary markdown. Pure: data in, markdown out, so the exact table is unit-tested. */
+
+function renderBuildSummary(report) {
+    const rows = report.apes.map(ape => `| \`${ape.bin}.com\` | ${formatBytes(ape.size)} | ${ape.arches.join(', ')} | \`${ape.sha256}\` |`);
+    const stages = report.stages.map(s => `${s.name} ${s.seconds.toFixed(1)} s`).join(' · ');
+    return [
+        '### Actually Portable Executables',
+        '',
+        '| bin | size | arches | sha256 |',
+        '|---|---|---|---|',
+        ...rows,
+        '',
+        `rustc: \`${report.rustc}\` · cosmocc: ${report.cosmoccVersion}`,
+        '',
+        report.cosmoccLine,
+        '',
+        `Stages: ${stages}`,
+        ''
+    ].join('\n');
 }
-/**
- * Picks the bins to build. With `package`, only that member; otherwise the workspace's default
- * members (what a plain `cargo build` builds). An unknown bin or a package without bins is an
- * error that lists what does exist.
- */
-function selectBins(metadata, request) {
-    const packages = candidatePackages(metadata, request.package);
-    const available = packages.flatMap(pkg => pkg.targets.filter(t => t.kind.includes('bin')).map(t => ({ package: pkg.name, name: t.name })));
-    if (available.length === 0) {
-        const names = packages.map(p => p.name).join(', ');
-        throw new errors/* ActionError */.lZ(`No bin target in ${names}: an APE is an executable, so the crate needs a src/main.rs or a [[bin]] section.`);
-    }
-    if (request.bins.length === 0)
-        return { bins: available };
-    const unknown = request.bins.filter(bin => !available.some(b => b.name === bin));
-    if (unknown.length > 0) {
-        throw new errors/* ActionError */.lZ(`Input 'bins' names ${unknown.map(b => `'${b}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a bin target here; available: ${available.map(b => b.name).join(', ')}`);
-    }
-    return { bins: available.filter(b => request.bins.includes(b.name)) };
-}
-function candidatePackages(metadata, spec) {
-    const members = metadata.packages.filter(p => metadata.workspace_members.includes(p.id));
-    if (spec !== undefined) {
-        const [name, version] = spec.split('@');
-        const found = members.filter(p => p.name === name && (!version || p.version === version));
-        if (found.length === 0) {
-            throw new errors/* ActionError */.lZ(`Input 'package' names '${spec}', which is not a member of this workspace; members: ${members.map(p => p.name).join(', ')}`);
-        }
-        return found;
-    }
-    const defaults = metadata.workspace_default_members;
-    return defaults && defaults.length > 0 ? members.filter(p => defaults.includes(p.id)) : members;
-}
-/** The directory cargo names after a profile: `dev` and `test` build into `debug`. */
-function profileDir(profile) {
-    if (profile === 'dev' || profile === 'test')
-        return 'debug';
-    if (profile === 'bench')
-        return 'release';
-    return profile;
-}
-function cargoBuildArgs(plan) {
-    const args = ['build', '--manifest-path', plan.manifestPath];
-    // std is built from source for the custom targets; panic_abort because cosmo has no unwinder.
-    args.push('-Z', 'build-std=std,panic_abort', '-Z', 'json-target-spec');
-    for (const spec of Object.values(plan.specs))
-        args.push('--target', spec);
-    args.push('--profile', plan.profile);
-    if (plan.package !== undefined)
-        args.push('--package', plan.package);
-    if (plan.explicitBins) {
-        for (const bin of plan.selection.bins)
-            args.push('--bin', bin.name);
-    }
-    else {
-        args.push('--bins');
-    }
-    return [...args, ...plan.cargoArgs];
-}
-/** cc-rs reads `CC_<target>` with the target's dashes turned into underscores. */
-function targetEnvSuffix(targetName) {
-    return targetName.replace(/-/g, '_');
-}
-/**
- * Environment that makes crates with C code (cc-rs) use cosmo's per-arch compilers for our
- * custom targets. AR goes through a wrapper: cosmoar is a script that Rust's Command cannot
- * exec directly ("Exec format error").
- */
-function cargoBuildEnv(targets, cosmoccBin, arWrapper) {
-    const env = {};
-    for (const [arch, target] of Object.entries(targets)) {
-        const suffix = targetEnvSuffix(target);
-        env[`CC_${suffix}`] = external_node_path_default().join(cosmoccBin, `${arch}-unknown-cosmo-cc`);
-        env[`CXX_${suffix}`] = external_node_path_default().join(cosmoccBin, `${arch}-unknown-cosmo-c++`);
-        env[`AR_${suffix}`] = arWrapper;
-    }
-    return env;
-}
-/** Where cargo leaves a bin for a custom target: `<target-dir>/<target-name>/<profile-dir>/<bin>`. */
-function builtBinaryPath(targetDirectory, targetName, profile, bin) {
-    return external_node_path_default().join(targetDirectory, targetName, profileDir(profile), bin);
-}
-/**
- * Finds `[target.<musl or cfg>]` sections that set `linker` in a cargo config: such a setting
- * can win over the spec's linker and link with the wrong compiler.
- */
-function findLinkerOverrides(configText) {
-    const found = [];
-    let section = '';
-    for (const raw of configText.split('\n')) {
-        const line = raw.replace(/#.*$/, '').trim();
-        const header = /^\[(.+)\]$/.exec(line);
-        if (header) {
-            section = header[1].trim();
-        }
-        else if (/^linker\s*=/.test(line) &&
-            section.startsWith('target.') &&
-            /musl|cfg\(/.test(section)) {
-            found.push(section);
-        }
-    }
-    return found;
-}
-/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
-async function warnAboutLinkerOverrides(workspaceRoot, host) {
-    for (let dir = workspaceRoot;; dir = external_node_path_default().dirname(dir)) {
-        for (const name of ['config.toml', 'config']) {
-            const file = external_node_path_default().join(dir, '.cargo', name);
-            if (!(0,external_node_fs_namespaceObject.existsSync)(file))
-                continue;
-            for (const section of findLinkerOverrides(await (0,promises_.readFile)(file, 'utf8'))) {
-                host.warning(`${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`, { file });
-            }
-        }
-        if (external_node_path_default().dirname(dir) === dir)
-            return;
-    }
+function renderSetupSummary(cosmoccLine) {
+    return ['### cosmocc', '', cosmoccLine, ''].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/rust/linker-wrapper.ts
@@ -101360,10 +101657,6 @@ const DROPPED_LINKER_FLAGS = [
  *   (cosmo's enosys fails with ENOSYS if it is ever called).
  */
 const ADDED_LINKER_FLAGS = ['-Wl,--defsym,waitid=enosys'];
-/** The per-arch compiler cosmocc ships in its bin/ directory. */
-function cosmoCompilerPath(cosmoccBin, arch) {
-    return external_node_path_default().join(cosmoccBin, `${arch}-unknown-cosmo-cc`);
-}
 /** Quotes a string for POSIX sh: single quotes, with each ' written as '\''. */
 function shellQuote(value) {
     return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -101425,38 +101718,30 @@ rm -rf "$rsp_dir"
 exit "$status"
 `;
 }
-/** The wrapper's file name in `dir`. */
-function linkerWrapperName(arch) {
-    return `${arch}-unknown-linux-cosmo-linker`;
-}
 /**
- * Writes the wrapper for `arch` into `dir` (mode 755) and returns its absolute path, which goes
- * into the target spec's `linker`. Fails clearly when cosmocc's compiler is not where expected.
+ * Writes the wrapper for `arch` at `file` (mode 755); the target spec names that path as its
+ * linker. Fails clearly when cosmocc's compiler is not where expected.
  */
-async function writeLinkerWrapper(dir, arch, cosmoccBin) {
-    const compiler = cosmoCompilerPath(external_node_path_default().resolve(cosmoccBin), arch);
+async function writeLinkerWrapper(file, arch, compiler) {
     try {
-        await (0,promises_.access)(compiler, external_node_fs_namespaceObject.constants.X_OK);
+        await (0,promises_namespaceObject.access)(compiler, external_node_fs_namespaceObject.constants.X_OK);
     }
     catch {
-        throw new errors/* ActionError */.lZ(`cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${cosmoccBin} the bin/ directory of a complete cosmocc?`);
+        throw new ActionError(`cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${external_node_path_default().dirname(compiler)} the bin/ directory of a complete cosmocc?`);
     }
-    const wrapperDir = external_node_path_default().resolve(dir);
-    await (0,promises_.mkdir)(wrapperDir, { recursive: true });
-    const wrapper = external_node_path_default().join(wrapperDir, linkerWrapperName(arch));
-    await (0,promises_.writeFile)(wrapper, linkerWrapperScript(arch, compiler));
-    await (0,promises_.chmod)(wrapper, 0o755);
-    return wrapper;
+    await writeExecutable(file, linkerWrapperScript(arch, compiler));
 }
 /** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */
 function arWrapperScript(cosmoar) {
     return `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`;
 }
-async function writeArWrapper(dir, cosmoccBin) {
-    const file = external_node_path_default().join(external_node_path_default().resolve(dir), 'cosmoar-wrapper');
-    await (0,promises_.writeFile)(file, arWrapperScript(external_node_path_default().join(external_node_path_default().resolve(cosmoccBin), 'cosmoar')));
-    await (0,promises_.chmod)(file, 0o755);
-    return file;
+async function writeArWrapper(file, cosmoar) {
+    await writeExecutable(file, arWrapperScript(cosmoar));
+}
+async function writeExecutable(file, text) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(file, text);
+    await (0,promises_namespaceObject.chmod)(file, 0o755);
 }
 
 ;// CONCATENATED MODULE: ./src/rust/problem-matcher.ts
@@ -101482,24 +101767,232 @@ const RUSTC_PROBLEM_MATCHER = {
 };
 async function writeProblemMatcher(dir) {
     const file = external_node_path_default().join(dir, 'rustc-problem-matcher.json');
-    await (0,promises_.writeFile)(file, JSON.stringify(RUSTC_PROBLEM_MATCHER, null, 2));
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(RUSTC_PROBLEM_MATCHER, null, 2));
     return file;
 }
 const LOCATION_LINE = /^(\s*-->\s+)(.+?)(:\d+:\d+)$/;
+/** SGR colour sequences (`ESC [ ... m`), which a coloured rustc puts around ` --> `. */
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 /**
  * rustc prints locations relative to the cargo workspace root, but annotations need paths
  * relative to the checkout (the job's working directory). For a crate in a subdirectory,
- * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. Lines that are not
+ * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. A coloured location line
+ * (CARGO_TERM_COLOR=always, `--color always`) is rebased without its colours. Lines that are not
  * locations, absolute paths and paths outside the checkout are left alone.
  */
 function rebaseRustcLocation(line, workspaceRoot, checkoutRoot) {
-    const match = LOCATION_LINE.exec(line);
+    const match = LOCATION_LINE.exec(line.replace(ANSI_COLOUR, ''));
     if (!match || external_node_path_default().isAbsolute(match[2]))
         return line;
     const relative = external_node_path_default().relative(checkoutRoot, external_node_path_default().resolve(workspaceRoot, match[2]));
     if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
         return line;
     return `${match[1]}${relative.split((external_node_path_default()).sep).join('/')}${match[3]}`;
+}
+
+;// CONCATENATED MODULE: ./src/rust/cargo-build.ts
+/**
+ * The cargo build stage: one `cargo build` with `-Z build-std` for every arch of the plan, its
+ * environment (cc-rs pointed at cosmo's compilers), and its output streamed to the log with the
+ * rustc problem matcher registered and rustc's locations rebased onto the checkout. argv and env
+ * are pure functions; `buildWithCargo` is the stage.
+ */
+
+
+
+
+
+function cargoBuildArgs(plan) {
+    const args = ['build', '--manifest-path', plan.manifestPath];
+    // std is built from source for the custom targets; panic_abort because cosmo has no unwinder.
+    args.push('-Z', 'build-std=std,panic_abort', '-Z', 'json-target-spec');
+    for (const spec of plan.specs)
+        args.push('--target', spec);
+    args.push('--profile', plan.profile);
+    if (plan.package !== undefined)
+        args.push('--package', plan.package);
+    if (plan.explicitBins) {
+        for (const bin of plan.selection.bins)
+            args.push('--bin', bin.name);
+    }
+    else {
+        args.push('--bins');
+    }
+    return [...args, ...plan.cargoArgs];
+}
+/** cc-rs reads `CC_<target>` with the target's dashes turned into underscores. */
+function targetEnvSuffix(targetName) {
+    return targetName.replace(/-/g, '_');
+}
+/**
+ * Environment that makes crates with C code (cc-rs) use cosmo's per-arch compilers for our
+ * custom targets. AR goes through a wrapper: cosmoar is a script that Rust's Command cannot
+ * exec directly ("Exec format error").
+ */
+function cargoBuildEnv(targets, tools, arWrapper) {
+    const env = {};
+    for (const { arch, target } of targets) {
+        const suffix = targetEnvSuffix(target);
+        env[`CC_${suffix}`] = tools.compiler(arch);
+        env[`CXX_${suffix}`] = tools.cxxCompiler(arch);
+        env[`AR_${suffix}`] = arWrapper;
+    }
+    return env;
+}
+/** The stage: runs cargo, every line to the log as it comes; a failure is one clear error. */
+async function buildWithCargo(build) {
+    const { toolchain, targets, log } = build;
+    const specs = targets.map(target => target.spec);
+    const args = cargoBuildArgs({ ...build.options, specs, selection: build.crate.selection });
+    const env = await cargoEnvironment(build);
+    log.info(`${toolchain.cargo} ${args.join(' ')}`);
+    const matcher = await registerMatcher(build);
+    try {
+        const { exitCode } = await run(toolchain.cargo, args, { env, onLine: matcher.rewrite });
+        if (exitCode !== 0) {
+            const annotated = matcher.active ? ' and annotated on the files' : '';
+            throw new ActionError(`cargo build failed (exit ${exitCode}) for ${targets.map(t => t.arch).join(' and ')}; the compiler's messages are above${annotated}.`);
+        }
+    }
+    finally {
+        matcher.remove();
+    }
+}
+async function cargoEnvironment(build) {
+    const arWrapper = external_node_path_default().join(build.workDir, 'cosmoar-wrapper');
+    await writeArWrapper(arWrapper, build.tools.cosmoar);
+    const env = {
+        ...build.toolchain.childEnv,
+        ...cargoBuildEnv(build.targets, build.tools, arWrapper),
+        // the rebasing below reads plain lines: colour codes would hide ` --> ` from it
+        CARGO_TERM_COLOR: 'never'
+    };
+    if (build.log.isDebug())
+        env.APE_ACTION_DEBUG = '1';
+    return env;
+}
+/**
+ * With annotations on, the rustc problem matcher is registered for the build and every line is
+ * logged with rustc's locations made relative to the checkout, so annotations land on the file.
+ */
+async function registerMatcher(build) {
+    const { log, annotateRelativeTo: checkout } = build;
+    // rustc prints locations relative to the cargo workspace root
+    const root = build.crate.metadata.workspace_root;
+    if (checkout === undefined) {
+        return { active: false, rewrite: line => log.info(line), remove: () => undefined };
+    }
+    log.addMatcher(await writeProblemMatcher(build.workDir));
+    return {
+        active: true,
+        rewrite: line => log.info(rebaseRustcLocation(line, root, checkout)),
+        remove: () => log.removeMatcher(RUSTC_MATCHER_OWNER)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rust/crate.ts
+/**
+ * The crate stage: which bins exist (cargo metadata, before anything is downloaded, so a typo in
+ * `bins` fails in seconds) and whether a cargo config could hijack the link. Selection and
+ * config reading are pure; only the metadata call runs anything.
+ */
+
+
+
+
+
+/** Runs `cargo metadata` without resolving dependencies (so it needs no network). */
+async function readCargoMetadata(cargo, manifestPath, env) {
+    const args = ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath];
+    const failure = `cargo metadata failed for ${manifestPath}`;
+    const result = await runChecked(cargo, args, { env, failure, tailChars: 2000 });
+    return JSON.parse(result.stdout);
+}
+/**
+ * Picks the bins to build. With `package`, only that member; otherwise the workspace's default
+ * members (what a plain `cargo build` builds). An unknown bin or a package without bins is an
+ * error that lists what does exist.
+ */
+function selectBins(metadata, request) {
+    const packages = candidatePackages(metadata, request.package);
+    const available = packages.flatMap(pkg => pkg.targets.filter(t => t.kind.includes('bin')).map(t => ({ package: pkg.name, name: t.name })));
+    if (available.length === 0) {
+        const names = packages.map(p => p.name).join(', ');
+        throw new ActionError(`No bin target in ${names}: an APE is an executable, so the crate needs a src/main.rs or a [[bin]] section.`);
+    }
+    if (request.bins.length === 0)
+        return { bins: available };
+    const unknown = request.bins.filter(bin => !available.some(b => b.name === bin));
+    if (unknown.length > 0) {
+        throw new ActionError(`Input 'bins' names ${unknown.map(b => `'${b}'`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a bin target here; available: ${available.map(b => b.name).join(', ')}`);
+    }
+    return { bins: available.filter(b => request.bins.includes(b.name)) };
+}
+function candidatePackages(metadata, spec) {
+    const members = metadata.packages.filter(p => metadata.workspace_members.includes(p.id));
+    if (spec !== undefined) {
+        const [name, version] = spec.split('@');
+        const found = members.filter(p => p.name === name && (!version || p.version === version));
+        if (found.length === 0) {
+            throw new ActionError(`Input 'package' names '${spec}', which is not a member of this workspace; members: ${members.map(p => p.name).join(', ')}`);
+        }
+        return found;
+    }
+    const defaults = metadata.workspace_default_members;
+    return defaults && defaults.length > 0 ? members.filter(p => defaults.includes(p.id)) : members;
+}
+/**
+ * Finds `[target.<musl or cfg>]` sections that set `linker` in a cargo config: such a setting
+ * can win over the spec's linker and link with the wrong compiler.
+ */
+function findLinkerOverrides(configText) {
+    const found = [];
+    let section = '';
+    for (const raw of configText.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const header = /^\[(.+)\]$/.exec(line);
+        if (header) {
+            section = header[1].trim();
+        }
+        else if (/^linker\s*=/.test(line) &&
+            section.startsWith('target.') &&
+            /musl|cfg\(/.test(section)) {
+            found.push(section);
+        }
+    }
+    return found;
+}
+/** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
+async function warnAboutLinkerOverrides(workspaceRoot, log) {
+    for (let dir = workspaceRoot;; dir = external_node_path_default().dirname(dir)) {
+        for (const name of ['config.toml', 'config']) {
+            const file = external_node_path_default().join(dir, '.cargo', name);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+                continue;
+            for (const section of findLinkerOverrides(await (0,promises_namespaceObject.readFile)(file, 'utf8'))) {
+                log.warning(`${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`, { file });
+            }
+        }
+        if (external_node_path_default().dirname(dir) === dir)
+            return;
+    }
+}
+/** The stage: read the crate, pick its bins, warn about linker overrides. */
+async function planCrate(request, toolchain, log) {
+    const metadata = await readCargoMetadata(toolchain.cargo, request.manifestPath, toolchain.childEnv);
+    const selection = selectBins(metadata, request);
+    log.info(`bins: ${selection.bins.map(b => b.name).join(', ')}`);
+    await warnAboutLinkerOverrides(metadata.workspace_root, log);
+    return { metadata, selection };
+}
+/** The manifest as an absolute path; a missing one is an input error, before anything runs. */
+function resolveManifestPath(manifestPath, cwd) {
+    const absolute = external_node_path_default().resolve(cwd, manifestPath);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(absolute)) {
+        throw new ActionError(`Input 'manifest-path' points at ${manifestPath}, which does not exist (resolved to ${absolute}); check out the repository first or set manifest-path to your crate's Cargo.toml.`);
+    }
+    return absolute;
 }
 
 ;// CONCATENATED MODULE: ./src/rust/validate-spec.ts
@@ -101509,8 +102002,6 @@ function rebaseRustcLocation(line, workspaceRoot, checkoutRoot) {
  * a tiny `#![no_core]` crate to an object reaches LLVM, which checks the layout against the LLVM
  * target, so a spec that passes here is one rustc can really generate code for.
  */
-
-
 
 
 
@@ -101542,21 +102033,23 @@ function probeCompileArgs(specPath, source, object) {
  * rustc's own message when the spec is rejected; returns rustc's warnings ('' when none).
  */
 async function validateTargetSpec(toolchain, arch, specPath) {
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'ape-action-spec-probe-'));
+    // next to the spec: the runner's temp dir, never a global one
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_path_default().dirname(external_node_path_default().resolve(specPath)), '.spec-probe-'));
     try {
         const source = external_node_path_default().join(dir, 'probe.rs');
-        await (0,promises_.writeFile)(source, PROBE_CRATE_SOURCE);
+        await (0,promises_namespaceObject.writeFile)(source, PROBE_CRATE_SOURCE);
         const args = probeCompileArgs(external_node_path_default().resolve(specPath), source, external_node_path_default().join(dir, 'probe.o'));
         // The probe needs unstable features on any channel; cwd keeps a crate's rust-toolchain.toml
         // out of the picture for rustup proxies.
-        const result = await run(toolchain.rustc, args, { ...toolchain.env, RUSTC_BOOTSTRAP: '1' }, dir);
-        if (result.exitCode !== 0) {
-            throw new errors/* ActionError */.lZ(`${toolchain.versionLine} (${toolchain.rustc}) rejects the ${arch} target spec ${specPath}:\n${tail(result.stderr)}`);
-        }
+        const result = await runChecked(toolchain.rustc, args, {
+            env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' },
+            cwd: dir,
+            failure: `${toolchain.versionLine} (${toolchain.rustc}) rejects the ${arch} target spec ${specPath}`
+        });
         return result.stderr.trim();
     }
     finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     }
 }
 
@@ -101574,15 +102067,7 @@ async function validateTargetSpec(toolchain, arch, specPath) {
 
 
 
-/** The custom target names; a spec file is `<name>.json` and cargo builds into target/<name>/. */
-const COSMO_TARGETS = {
-    x86_64: 'x86_64-unknown-linux-cosmo',
-    aarch64: 'aarch64-unknown-linux-cosmo'
-};
-/** The builtin target each cosmo spec starts from: cosmo's libc ABI is musl-like Linux. */
-function baseTarget(arch) {
-    return `${arch}-unknown-linux-musl`;
-}
+
 /** Fields rustc prints with `--print target-spec-json` but rejects in a spec it reads. */
 const PRINT_ONLY_FIELDS = ['is-builtin'];
 /**
@@ -101674,11 +102159,11 @@ function deriveTargetSpec(arch, builtin, linkerPath) {
 }
 function checkBuiltin(arch, builtin) {
     if (builtin.arch !== arch) {
-        throw new Error(`expected rustc's builtin ${baseTarget(arch)} spec, got arch ${String(builtin.arch)}`);
+        throw new Error(`expected rustc's builtin ${baseMuslTarget(arch)} spec, got arch ${String(builtin.arch)}`);
     }
     for (const field of ['data-layout', 'llvm-target']) {
         if (typeof builtin[field] !== 'string') {
-            throw new Error(`rustc's builtin ${baseTarget(arch)} spec has no ${field}`);
+            throw new Error(`rustc's builtin ${baseMuslTarget(arch)} spec has no ${field}`);
         }
     }
 }
@@ -101693,7 +102178,7 @@ function ccLinkerFlavor(builtinFlavor) {
 function cosmoMetadata(arch, builtin) {
     const metadata = {
         ...builtin,
-        description: `Actually Portable Executable (${arch}) linked by cosmocc; derived from ${baseTarget(arch)}`,
+        description: `Actually Portable Executable (${arch}) linked by cosmocc; derived from ${baseMuslTarget(arch)}`,
         // rustc and cargo do not run on this target; std does (built with build-std).
         host_tools: false,
         std: true
@@ -101748,340 +102233,48 @@ function renderTargetSpec(spec) {
 }
 /** `rustc --print target-spec-json` of the builtin musl target, parsed. */
 async function printBuiltinSpec(toolchain, arch) {
-    const args = [
-        '-Z',
-        'unstable-options',
-        '--print',
-        'target-spec-json',
-        '--target',
-        baseTarget(arch)
-    ];
-    const result = await run(toolchain.rustc, args, { ...toolchain.env, RUSTC_BOOTSTRAP: '1' });
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`${toolchain.versionLine} (${toolchain.rustc}) could not print its ${baseTarget(arch)} target spec: ${tail(result.stderr)}`);
-    }
+    const target = baseMuslTarget(arch);
+    const args = ['-Z', 'unstable-options', '--print', 'target-spec-json', '--target', target];
+    const result = await runChecked(toolchain.rustc, args, {
+        env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' },
+        failure: `${toolchain.versionLine} (${toolchain.rustc}) could not print its ${target} target spec`
+    });
     try {
         return JSON.parse(result.stdout);
     }
     catch {
-        throw new errors/* ActionError */.lZ(`${toolchain.versionLine} (${toolchain.rustc}) printed a ${baseTarget(arch)} target spec that is not JSON: ${tail(result.stdout, 300)}`);
+        throw new ActionError(`${toolchain.versionLine} (${toolchain.rustc}) printed a ${target} target spec that is not JSON: ${tail(result.stdout, 300)}`);
     }
 }
 /**
- * Derives, writes and validates `<dir>/<target name>.json` for every arch. Returns the absolute
- * spec paths. The specs embed the linker paths, so keep `dir` and the linkers at stable paths
- * across runs: a changed spec makes cargo rebuild std.
+ * Derives, writes and validates the spec of every target in the plan, at the plan's paths. The
+ * specs embed the linker paths, so the plan keeps both at stable paths across runs: a changed
+ * spec makes cargo rebuild std.
  */
-async function writeTargetSpecs(toolchain, arches, dir, linkers, host) {
-    const specDir = external_node_path_default().resolve(dir);
-    await (0,promises_.mkdir)(specDir, { recursive: true });
+async function writeTargetSpecs(toolchain, targets, log) {
     // each arch is its own rustc calls (print, validate): run them side by side, it is most of
     // what a warm run costs over cargo itself
-    const paths = await Promise.all(arches.map(arch => writeOneTargetSpec(toolchain, arch, specDir, linkers[arch], host)));
-    return Object.fromEntries(arches.map((arch, i) => [arch, paths[i]]));
+    await Promise.all(targets.map(target => writeOneTargetSpec(toolchain, target, log)));
 }
-async function writeOneTargetSpec(toolchain, arch, specDir, linker, host) {
-    if (linker === undefined)
-        throw new Error(`no linker wrapper given for ${arch}`);
+async function writeOneTargetSpec(toolchain, { arch, spec: specPath, linker }, log) {
     const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
-    const specPath = external_node_path_default().join(specDir, `${COSMO_TARGETS[arch]}.json`);
-    await (0,promises_.writeFile)(specPath, renderTargetSpec(spec));
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(specPath), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(specPath, renderTargetSpec(spec));
     const warnings = await validateTargetSpec(toolchain, arch, specPath);
     if (warnings)
-        host.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
-    host.info(`Target spec ${specPath}: ${baseTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`);
-    return specPath;
+        log.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
+    log.info(`Target spec ${specPath}: ${baseMuslTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`);
 }
 
-;// CONCATENATED MODULE: ./src/rust/toolchain.ts
-/**
- * The Rust toolchain stage: find (preinstalled) or install (rustup, dated nightly) a rustc and
- * cargo, and make sure the std sources that `-Z build-std` compiles are there for that exact
- * rustc. Parsing and argv building are pure; only `which`, rustc/rustup runs and one stat touch
- * the machine.
- */
-
-
-
-
-
-
-
-/** Parses `rustc -vV`. Throws when the text is not rustc's verbose version output. */
-function parseRustcVerbose(output) {
-    const lines = output.trim().split('\n');
-    const versionLine = lines[0]?.trim() ?? '';
-    const fields = new Map();
-    for (const line of lines.slice(1)) {
-        const colon = line.indexOf(':');
-        if (colon > 0)
-            fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-    }
-    const release = fields.get('release');
-    const hostTriple = fields.get('host');
-    if (!versionLine.startsWith('rustc ') || !release || !hostTriple) {
-        throw new Error(`not the output of 'rustc -vV': ${JSON.stringify(output.slice(0, 200))}`);
-    }
-    return {
-        versionLine,
-        release,
-        hostTriple,
-        commitHash: fields.get('commit-hash'),
-        llvmVersion: fields.get('LLVM version')
-    };
-}
-/**
- * Nightly and locally built (`-dev`) compilers accept `-Z` flags on their own; stable and beta
- * (Debian's rustc included) need RUSTC_BOOTSTRAP=1.
- */
-function isNightlyRelease(release) {
-    return /-(nightly|dev)\b/.test(release);
-}
-/**
- * The environment every rustc/cargo call of this toolchain gets. RUSTC pins cargo to the rustc
- * we checked: cargo otherwise runs whichever `rustc` comes first on PATH, which need not be the
- * one next to it (a rustup proxy ahead of /usr/bin, say). RUSTUP_TOOLCHAIN pins rustup's proxies
- * to the toolchain we checked, whatever a rust-toolchain.toml in the crate says.
- */
-function toolchainEnv(rustc, release, rustupToolchain) {
-    const env = { RUSTC: rustc };
-    if (!isNightlyRelease(release))
-        env.RUSTC_BOOTSTRAP = '1';
-    if (rustupToolchain !== undefined)
-        env.RUSTUP_TOOLCHAIN = rustupToolchain;
-    return env;
-}
-function rustSrcDir(sysroot) {
-    return external_node_path_default().join(sysroot, 'lib', 'rustlib', 'src', 'rust');
-}
-/** The file whose presence shows the std sources are installed. */
-function rustSrcMarker(sysroot) {
-    return external_node_path_default().join(rustSrcDir(sysroot), 'library', 'std');
-}
-/** A sysroot under `<rustup home>/toolchains/<name>` belongs to the rustup toolchain `<name>`. */
-function rustupToolchainOfSysroot(sysroot) {
-    const parent = external_node_path_default().basename(external_node_path_default().dirname(external_node_path_default().resolve(sysroot)));
-    return parent === 'toolchains' ? external_node_path_default().basename(sysroot) : undefined;
-}
-/** `rustup toolchain install` argv: only what build-std needs, and never touch rustup itself. */
-function rustupInstallArgs(toolchain) {
-    return [
-        'toolchain',
-        'install',
-        toolchain,
-        '--profile',
-        'minimal',
-        '--component',
-        'rust-src',
-        '--no-self-update'
-    ];
-}
-/** Where rustup keeps its state: `$RUSTUP_HOME`, else `~/.rustup`. */
-function rustupHome(env, homeDir) {
-    return env.RUSTUP_HOME || external_node_path_default().join(homeDir, '.rustup');
-}
-/**
- * The directory rustup installs `toolchain` into (what a cache saves and restores across runs):
- * `<rustup home>/toolchains/<toolchain>-<host triple>`.
- */
-function rustupToolchainDir(toolchain, hostTriple, home) {
-    return external_node_path_default().join(home, 'toolchains', `${toolchain}-${hostTriple}`);
-}
-/** rustup's host triple for a Node platform/arch pair, known before any rustc exists. */
-function rustupHostTriple(platform, arch) {
-    const triples = {
-        'linux/x64': 'x86_64-unknown-linux-gnu',
-        'linux/arm64': 'aarch64-unknown-linux-gnu',
-        'darwin/x64': 'x86_64-apple-darwin',
-        'darwin/arm64': 'aarch64-apple-darwin'
-    };
-    const triple = triples[`${platform}/${arch}`];
-    if (!triple) {
-        throw new errors/* ActionError */.lZ(`Building with cosmocc needs a Linux or macOS machine (x86_64 or arm64); this is ${platform}/${arch}.`);
-    }
-    return triple;
-}
-function missingRustSrcMessage(toolchain, rustupName) {
-    const fix = rustupName
-        ? `run 'rustup component add rust-src --toolchain ${rustupName}'`
-        : `install the std sources that match this rustc (Debian: the rust-src package for rustc, rust-web-src for rustc-web; rustup: 'rustup component add rust-src')`;
-    return (`${toolchain.versionLine} at ${toolchain.rustc} has no Rust standard library sources ` +
-        `(rust-src): ${rustSrcMarker(toolchain.sysroot)} does not exist. Building for cosmo compiles ` +
-        `std with -Z build-std from the sources of this exact rustc. Fix: ${fix}, or set ` +
-        `rust-toolchain to a dated nightly such as ${inputs/* DEFAULT_RUST_TOOLCHAIN */.XJ} and let the action install it.`);
-}
-/** Throws the clear missing-rust-src error unless the std sources are in the sysroot. */
-function requireRustSrc(toolchain) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(rustSrcMarker(toolchain.sysroot))) {
-        throw new errors/* ActionError */.lZ(missingRustSrcMessage(toolchain, rustupToolchainOfSysroot(toolchain.sysroot)));
-    }
-}
-async function resolveRustToolchain(request, host) {
-    const toolchain = request.kind === 'preinstalled'
-        ? await resolvePreinstalled()
-        : await resolveRustup(request.toolchain, host);
-    requireRustSrc(toolchain);
-    host.info(`Rust: ${toolchain.versionLine} (${toolchain.source}) at ${toolchain.rustc}; std sources at ${toolchain.rustSrc}`);
-    return toolchain;
-}
-async function resolvePreinstalled() {
-    const rustc = await which('rustc', false);
-    const cargo = await which('cargo', false);
-    if (!rustc || !cargo) {
-        const missing = [rustc ? '' : 'rustc', cargo ? '' : 'cargo'].filter(Boolean).join(' and ');
-        throw new errors/* ActionError */.lZ(`rust-toolchain is 'preinstalled' but ${missing} is not on PATH. Install Rust (with the rust-src component) first, or set rust-toolchain to a dated nightly such as ${inputs/* DEFAULT_RUST_TOOLCHAIN */.XJ}.`);
-    }
-    return inspectRustc(rustc, cargo, 'preinstalled');
-}
-/**
- * Builds the toolchain description from a rustc binary: its version, host and sysroot. Does not
- * check for rust-src (see requireRustSrc), so it also describes compilers that can only print
- * and check specs.
- */
-async function inspectRustc(rustc, cargo, source, rustupToolchain) {
-    const pin = rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {};
-    const info = parseRustcVerbose(await runOrThrow(rustc, ['-vV'], pin));
-    const sysroot = (await runOrThrow(rustc, ['--print', 'sysroot'], pin)).trim();
-    return {
-        rustc,
-        cargo,
-        versionLine: info.versionLine,
-        release: info.release,
-        isNightly: isNightlyRelease(info.release),
-        hostTriple: info.hostTriple,
-        sysroot,
-        rustSrc: rustSrcDir(sysroot),
-        env: toolchainEnv(rustc, info.release, rustupToolchain ?? rustupToolchainOfSysroot(sysroot)),
-        source
-    };
-}
-async function resolveRustup(name, host) {
-    const rustup = await which('rustup', false);
-    if (!rustup) {
-        throw new errors/* ActionError */.lZ(`rust-toolchain is '${name}', which the action installs with rustup, but rustup is not on PATH. Install rustup (https://rustup.rs), or set rust-toolchain to 'preinstalled' to use the rustc and cargo on PATH (they need the rust-src component).`);
-    }
-    if (await isInstalledWithRustSrc(rustup, name)) {
-        host.info(`Rust: reusing installed toolchain ${name}`);
-    }
-    else {
-        await installWithRustup(rustup, name, host);
-    }
-    const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'])).trim();
-    const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'])).trim();
-    return inspectRustc(rustc, cargo, 'rustup', name);
-}
-async function isInstalledWithRustSrc(rustup, name) {
-    // A probe, not an install: newer rustups would otherwise install a missing toolchain here.
-    const noInstall = { RUSTUP_AUTO_INSTALL: '0' };
-    const version = await run(rustup, ['run', name, 'rustc', '-vV'], noInstall);
-    if (version.exitCode !== 0)
-        return false;
-    const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], noInstall);
-    return sysroot.exitCode === 0 && (0,external_node_fs_namespaceObject.existsSync)(rustSrcMarker(sysroot.stdout.trim()));
-}
-async function installWithRustup(rustup, name, host) {
-    const args = rustupInstallArgs(name);
-    host.info(`Rust: rustup ${args.join(' ')}`);
-    const log = (line) => host.info(line);
-    // rustup's own output is streamed above; a Rust backtrace would only bury the cause
-    const result = await run(rustup, args, { RUST_BACKTRACE: '0' }, undefined, log);
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${summarizeRustupFailure(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org; offline, use rust-toolchain 'preinstalled' with a rustc that has rust-src.`);
-    }
-}
-/**
- * rustup's failure in one line: its first `error:` line and the innermost `Caused by` entry
- * (e.g. the DNS failure behind a download error). The full output is already in the log.
- */
-function summarizeRustupFailure(output) {
-    const lines = output.split('\n').map(line => line.trim());
-    const error = lines.find(line => line.startsWith('error:'));
-    if (!error)
-        return tail(output, 500);
-    const backtrace = lines.findIndex(line => line.startsWith('Stack backtrace'));
-    const causes = lines
-        .slice(lines.indexOf(error) + 1, backtrace === -1 ? undefined : backtrace)
-        .filter(line => /^\d+: /.test(line));
-    const cause = causes.at(-1)?.replace(/^\d+: /, '');
-    return cause ? `${error} (${cause})` : error;
-}
-async function runOrThrow(program, args, extraEnv = {}) {
-    const result = await run(program, args, extraEnv);
-    if (result.exitCode !== 0) {
-        throw new errors/* ActionError */.lZ(`'${program} ${args.join(' ')}' failed (exit ${result.exitCode}): ${tail(result.stderr)}`);
-    }
-    return result.stdout;
-}
-/** This machine's rustup home (RUSTUP_HOME or ~/.rustup), for cache paths. */
-function defaultRustupHome() {
-    return rustupHome(process.env, os.homedir());
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/** Job-summary markdown. Pure: data in, markdown out, so the exact table is unit-tested. */
-function renderBuildSummary(report) {
-    const rows = report.apes.map(ape => `| \`${ape.bin}.com\` | ${formatSize(ape.size)} | ${ape.arches.join(', ')} | \`${ape.sha256}\` |`);
-    const stages = report.stages.map(s => `${s.name} ${s.seconds.toFixed(1)} s`).join(' · ');
-    return [
-        '### Actually Portable Executables',
-        '',
-        '| bin | size | arches | sha256 |',
-        '|---|---|---|---|',
-        ...rows,
-        '',
-        `rustc: \`${report.rustc}\` · cosmocc: ${report.cosmoccVersion}`,
-        '',
-        report.cosmoccLine,
-        '',
-        `Stages: ${stages}`,
-        ''
-    ].join('\n');
-}
-function renderSetupSummary(cosmoccLine) {
-    return ['### cosmocc', '', cosmoccLine, ''].join('\n');
-}
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-/**
- * The whole run, stage by stage, shared by the action (main.ts) and the local command (cli.ts).
- * Each stage lives in its own module; this file only orders them, times them, and turns their
- * results into outputs, PATH entries and the job summary.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function createStageTimer(host) {
+;// CONCATENATED MODULE: ./src/stage-timer.ts
+function createStageTimer(log) {
     const stages = [];
     return {
         stages,
         async run(name, fn, grouped = true) {
             const started = Date.now();
             try {
-                return await (grouped ? host.group(name, fn) : fn());
+                return await (grouped ? log.group(name, fn) : fn());
             }
             finally {
                 stages.push({ name, seconds: (Date.now() - started) / 1000 });
@@ -102089,213 +102282,202 @@ function createStageTimer(host) {
         }
     };
 }
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+/**
+ * The whole run, stage by stage, shared by the action (main.ts) and the local command (cli.ts).
+ * Each stage lives in its own module and owns its work; this file only orders them, times them,
+ * and hands their results to the report.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /** `mode: setup`: cosmocc on PATH, nothing else. */
-async function runSetup(config, options) {
-    const { host } = options;
-    const cosmocc = await installAndExposeCosmocc(config, host);
-    await host.appendSummary(renderSetupSummary(describeCosmoccInstall(cosmocc)));
-    return cosmocc;
-}
-async function installAndExposeCosmocc(config, host) {
-    const cosmocc = await installCosmocc(config.cosmocc, {
-        host,
-        requiredTools: requiredCosmoccTools(config.mode, config.arches),
-        useCache: config.cache
-    });
-    host.addPath(cosmocc.bin);
-    host.setOutput('cosmocc-path', cosmocc.root);
-    host.setOutput('cosmocc-version', cosmocc.version);
-    host.setOutput('cache-hit', String(cosmocc.cacheHit));
+async function runSetup(config, ctx) {
+    const cosmocc = await installAndPublishCosmocc(config, ctx, cachesFor(config, ctx));
+    await ctx.runner.appendSummary(renderSetupSummary(describeCosmoccInstall(cosmocc)));
     return cosmocc;
 }
 /** `mode: build`: crate to one fused `.com` per bin, checksummed and reported. */
-async function runBuild(config, options) {
-    const { host } = options;
-    const timer = createStageTimer(host);
-    const manifestPath = resolveManifest(config.manifestPath);
-    const outputDir = external_node_path_default().resolve(config.outputDir);
-    const workDir = await makeWorkDir();
-    host.debug(`target specs and linker wrappers: ${workDir}`);
-    const toolchain = await timer.run('Rust toolchain', () => installRustToolchain(config, host));
-    host.setOutput('rust-toolchain', toolchain.versionLine);
-    const { metadata, selection } = await timer.run('Crate', () => planCrate(config, manifestPath, toolchain, host));
-    const ctx = {
-        config,
-        options,
-        manifestPath,
-        outputDir,
-        workDir,
-        toolchain,
-        metadata,
-        selection
-    };
-    await removePreviousOutputs(outputDir, selection);
-    const cosmocc = await timer.run('cosmocc', () => installAndExposeCosmocc(config, host), false);
-    const specs = await timer.run('Target specs and linker wrappers', () => prepareTargets(ctx, cosmocc));
-    await timer.run('Restore build cache', () => restoreCargoCache(ctx, specs));
-    await timer.run('cargo build', () => buildWithCargo(ctx, cosmocc, specs));
-    const apes = await timer.run('apelink', () => fuseAll(ctx, cosmocc));
-    await publishOutputs(host, outputDir, apes);
-    await host.appendSummary(renderBuildSummary({
-        apes,
-        rustc: toolchain.versionLine,
-        cosmoccVersion: cosmocc.version,
-        cosmoccLine: describeCosmoccInstall(cosmocc),
-        stages: timer.stages
-    }));
+async function runBuild(config, ctx) {
+    const { log, env } = ctx;
+    const stages = createStageTimer(log);
+    const caches = cachesFor(config, ctx);
+    const manifestPath = resolveManifestPath(config.manifestPath, env.cwd);
+    const outputDir = external_node_path_default().resolve(env.cwd, config.outputDir);
+    const workDir = await prepareWorkDir(env.tempDir);
+    const toolchain = await stages.run('Rust toolchain', () => installRust(config, ctx, caches));
+    ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
+    const crate = await stages.run('Crate', () => planCrate({ ...config, manifestPath }, toolchain, log));
+    const bins = crate.selection.bins.map(bin => bin.name);
+    await removePreviousOutputs(outputDir, bins);
+    const install = () => installAndPublishCosmocc(config, ctx, caches);
+    const cosmocc = await stages.run('cosmocc', install, false);
+    const { tools, version: cosmoccVersion } = cosmocc;
+    const targetDirectory = crate.metadata.target_directory;
+    const plan = planArches(config.arches, { workDir, targetDirectory, profile: config.profile });
+    await stages.run('Target specs and linker wrappers', () => writeTargets(toolchain, plan, tools, log));
+    const cacheFor = { ...config, toolchain, cosmoccVersion, plan, crate, env };
+    await stages.run('Restore build cache', restoreWith(caches, cacheFor), false);
+    const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
+    const annotateRelativeTo = ctx.annotations ? env.cwd : undefined;
+    const build = { toolchain, targets: plan, tools, crate, options, workDir, annotateRelativeTo };
+    await stages.run('cargo build', () => buildWithCargo({ ...build, log }));
+    const apes = await stages.run('apelink', () => fuseBins({ bins, plan, tools, outputDir }));
+    await publishBuildOutputs(ctx, outputDir, apes);
+    const cosmoccLine = describeCosmoccInstall(cosmocc);
+    const report = { apes, rustc: toolchain.versionLine, cosmoccVersion, cosmoccLine };
+    await ctx.runner.appendSummary(renderBuildSummary({ ...report, stages: stages.stages }));
     return apes;
 }
-/** A rustup-installed nightly is restored from the Actions cache first and saved by the post step. */
-async function installRustToolchain(config, host) {
+function cachesFor(config, ctx) {
+    return new Caches(ctx, { enabled: config.cache, store: ctx.cacheStore });
+}
+/** A rustup nightly is restored from the Actions cache first and saved by the post step. */
+async function installRust(config, ctx, caches) {
     const request = config.rustToolchain;
-    if (request.kind === 'rustup' && config.cache) {
-        const triple = rustupHostTriple(process.platform, process.arch);
-        const dir = rustupToolchainDir(request.toolchain, triple, rustupHome(process.env, external_node_os_default().homedir()));
-        await restoreForPost(host, 'rust-toolchain-cache', 'Rust toolchain', rustToolchainCacheKey(request.toolchain, triple), [dir], true);
+    if (request.kind === 'rustup') {
+        await caches.restore(rustToolchainCacheEntry(request.toolchain, ctx.env));
     }
-    return resolveRustToolchain(request, host);
+    return resolveRustToolchain(request, ctx);
 }
-function resolveManifest(manifestPath) {
-    const absolute = external_node_path_default().resolve(manifestPath);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(absolute)) {
-        throw new errors/* ActionError */.lZ(`Input 'manifest-path' points at ${manifestPath}, which does not exist (resolved to ${absolute}); check out the repository first or set manifest-path to your crate's Cargo.toml.`);
-    }
-    return absolute;
+async function installAndPublishCosmocc(config, ctx, caches) {
+    const requiredTools = requiredCosmoccTools(config.mode, config.arches);
+    const options = { log: ctx.log, env: ctx.env, requiredTools, caches };
+    const cosmocc = await installCosmocc(config.cosmocc, options);
+    publishCosmocc(ctx, cosmocc);
+    return cosmocc;
 }
+async function writeTargets(toolchain, plan, tools, log) {
+    for (const { linker, arch } of plan)
+        await writeLinkerWrapper(linker, arch, tools.compiler(arch));
+    await writeTargetSpecs(toolchain, plan, log);
+}
+function restoreWith(caches, request) {
+    return async () => {
+        await caches.restore(await buildCacheEntry(request));
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
 /**
- * Specs and wrappers live under the runner's temp dir at a fixed path: the spec holds the
- * wrapper's absolute path, and a spec that changes from run to run would make cargo rebuild std
- * and miss the build cache every time.
+ * The local command: the same pipeline as the action, outside GitHub Actions, so a CI build can be
+ * reproduced on a laptop. Flags mirror the action's inputs one to one (`--cosmocc-version 4.0.2`).
+ *
+ *   node dist/cli.js build [--manifest-path crate/Cargo.toml] [--arch x86_64] ...
+ *   node dist/cli.js setup [--cosmocc-version 4.0.2]
+ *   node dist/cli.js inspect FILE [--json]
  */
-async function makeWorkDir() {
-    const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'ape-action-targets');
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    return dir;
+
+
+
+
+
+
+
+const COMMANDS = ['build', 'setup', 'inspect'];
+function helpText() {
+    const width = Math.max(...INPUT_NAMES.map(n => n.length)) + 4;
+    const inputs = INPUT_NAMES.filter(n => n !== 'mode').map(name => `  --${name.padEnd(width)}${INPUT_DEFAULTS[name] ? `default: ${INPUT_DEFAULTS[name]}` : ''}`);
+    return [
+        'Usage: node dist/cli.js <command> [flags]',
+        '',
+        'Commands:',
+        '  build              build the crate into one .com per bin (like the action with mode: build)',
+        '  setup              install cosmocc only and print where (like mode: setup)',
+        '  inspect FILE       describe an APE file without running it (--json for machine output)',
+        '',
+        'Flags (the action inputs of the same names; see the README for each):',
+        ...inputs,
+        '',
+        'Other flags:',
+        '  --verbose          debug output (also makes the linker wrappers print their argv)',
+        '  --summary-file F   append the job-summary markdown to F',
+        '  --json             with inspect: print the report as JSON',
+        '  --help             this text',
+        '',
+        'Outside GitHub Actions, cosmocc is kept in $RUNNER_TOOL_CACHE (default: ~/.cache/ape-action/tool-cache)',
+        'and the cross-run Actions cache is not used.'
+    ].join('\n');
 }
-async function planCrate(config, manifestPath, toolchain, host) {
-    const metadata = await readCargoMetadata(toolchain.cargo, manifestPath, toolchain.env);
-    const selection = selectBins(metadata, { package: config.package, bins: config.bins });
-    host.info(`bins: ${selection.bins.map(b => b.name).join(', ')}; arches: ${config.arches.join(', ')}`);
-    await warnAboutLinkerOverrides(metadata.workspace_root, host);
-    return { metadata, selection };
-}
-/** A failed run must not leave last run's `.com` looking like this run's output. */
-async function removePreviousOutputs(outputDir, selection) {
-    const names = [...selection.bins.map(b => `${b.name}.com`), 'SHA256SUMS'];
-    await Promise.all(names.map(name => (0,promises_.rm)(external_node_path_default().join(outputDir, name), { force: true })));
-}
-async function prepareTargets(ctx, cosmocc) {
-    const linkers = {};
-    for (const arch of ctx.config.arches) {
-        linkers[arch] = await writeLinkerWrapper(ctx.workDir, arch, cosmocc.bin);
-    }
-    return writeTargetSpecs(ctx.toolchain, ctx.config.arches, ctx.workDir, linkers, ctx.options.host);
-}
-async function restoreCargoCache(ctx, specs) {
-    const { host } = ctx.options;
-    if (!ctx.config.cache) {
-        host.info('cache: off (input cache is false)');
-        return;
-    }
-    const lockPath = external_node_path_default().join(ctx.metadata.workspace_root, 'Cargo.lock');
-    const key = buildCacheKey({
-        platform: process.platform,
-        arch: process.arch,
-        rustc: ctx.toolchain.versionLine,
-        cosmoccVersion: ctx.config.cosmocc.version,
-        specs: await Promise.all(Object.values(specs).map(file => (0,promises_.readFile)(file, 'utf8'))),
-        profile: ctx.config.profile,
-        lockfile: (0,external_node_fs_namespaceObject.existsSync)(lockPath) ? await (0,promises_.readFile)(lockPath, 'utf8') : ''
-    });
-    const paths = buildCachePaths(ctx.metadata.target_directory, ctx.config.arches.map(arch => COSMO_TARGETS[arch]), profileDir(ctx.config.profile));
-    await restoreForPost(host, 'build-cache', 'cargo build output', key, paths, true);
-}
-async function buildWithCargo(ctx, cosmocc, specs) {
-    const { host } = ctx.options;
-    const targets = Object.fromEntries(ctx.config.arches.map(a => [a, COSMO_TARGETS[a]]));
-    const args = cargoBuildArgs({
-        manifestPath: ctx.manifestPath,
-        profile: ctx.config.profile,
-        specs,
-        selection: ctx.selection,
-        explicitBins: ctx.config.bins.length > 0,
-        package: ctx.config.package,
-        cargoArgs: ctx.config.cargoArgs
-    });
-    const env = {
-        ...cargoBuildEnv(targets, cosmocc.bin, await writeArWrapper(ctx.workDir, cosmocc.bin)),
-        ...ctx.toolchain.env
+function parseFlags(argv) {
+    const options = {
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'summary-file': { type: 'string' }
     };
-    if (host.isDebug())
-        env.APE_ACTION_DEBUG = '1';
-    host.info(`${ctx.toolchain.cargo} ${args.join(' ')}`);
-    const matcher = ctx.options.annotations ? await writeProblemMatcher(ctx.workDir) : undefined;
-    if (matcher)
-        host.info(`::add-matcher::${matcher}`);
+    for (const name of INPUT_NAMES)
+        if (name !== 'mode')
+            options[name] = { type: 'string' };
+    const { values, positionals } = (0,external_node_util_.parseArgs)({
+        args: argv,
+        options,
+        allowPositionals: true,
+        strict: true
+    });
+    return { positionals, flags: values };
+}
+async function main(argv) {
+    let parsed;
     try {
-        // every line goes to the log as it comes (the runner's problem matcher reads it there),
-        // with rustc's locations made relative to the checkout so annotations land on the file
-        const root = ctx.metadata.workspace_root;
-        const { exitCode: code } = await run(ctx.toolchain.cargo, args, env, undefined, line => host.info(matcher ? rebaseRustcLocation(line, root, process.cwd()) : line));
-        if (code !== 0) {
-            throw new errors/* ActionError */.lZ(`cargo build failed (exit ${code}) for ${ctx.config.arches.join(' and ')}; the compiler's messages are above${matcher ? ' and annotated on the files' : ''}.`);
-        }
+        parsed = parseFlags(argv);
     }
-    finally {
-        if (matcher)
-            host.info(`::remove-matcher owner=${RUSTC_MATCHER_OWNER}::`);
+    catch (err) {
+        console.error(`error: ${err.message}\n\n${helpText()}`);
+        return 2;
     }
-}
-/** apelink each bin into a staging dir, inspect it, then move all into place together. */
-async function fuseAll(ctx, cosmocc) {
-    const staging = external_node_path_default().join(ctx.outputDir, `.ape-staging-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-    await (0,promises_.mkdir)(staging, { recursive: true });
+    const { positionals, flags } = parsed;
+    const command = positionals[0];
+    if (flags.help || command === undefined) {
+        console.log(helpText());
+        return flags.help ? 0 : 2;
+    }
+    if (!COMMANDS.includes(command)) {
+        console.error(`error: unknown command '${command}'; use one of ${COMMANDS.join(', ')}\n\n${helpText()}`);
+        return 2;
+    }
+    const log = cliLog(flags.verbose === true);
+    const runner = new CliRunnerFiles(flags['summary-file']);
     try {
-        const apes = [];
-        for (const { name } of ctx.selection.bins) {
-            apes.push(await fuseOne(ctx, cosmocc, name, staging));
-        }
-        for (const ape of apes) {
-            const final = external_node_path_default().join(ctx.outputDir, `${ape.bin}.com`);
-            await (0,promises_.rename)(ape.path, final);
-            ape.path = final;
-        }
-        return apes;
+        if (command === 'inspect')
+            return await inspect(positionals[1], flags.json === true);
+        const config = parseInputs(name => name === 'mode' ? command : flags[name]);
+        const ctx = { log, runner, env: processRunnerEnv(), annotations: false };
+        if (config.mode === 'setup')
+            await runSetup(config, ctx);
+        else
+            await runBuild(config, ctx);
+        for (const [name, value] of runner.outputs)
+            console.log(`${name}=${value}`);
+        return 0;
     }
-    finally {
-        await (0,promises_.rm)(staging, { recursive: true, force: true });
+    catch (err) {
+        log.error(describeFailure(err, log));
+        return 1;
     }
 }
-async function fuseOne(ctx, cosmocc, bin, staging) {
-    const inputs = {};
-    for (const arch of ctx.config.arches) {
-        inputs[arch] = builtBinaryPath(ctx.metadata.target_directory, COSMO_TARGETS[arch], ctx.config.profile, bin);
+async function inspect(file, json) {
+    if (!file) {
+        console.error('error: inspect needs a file: node dist/cli.js inspect FILE [--json]');
+        return 2;
     }
-    const output = external_node_path_default().join(staging, `${bin}.com`);
-    await fuseWithApelink({ cosmoccBin: cosmocc.bin, inputs, output });
-    const report = await (0,inspect/* inspectApeFile */.rA)(output);
-    const missing = report.isApe ? (0,inspect/* missingArches */.nY)(report, ctx.config.arches) : ctx.config.arches;
-    if (!report.isApe || missing.length > 0) {
-        throw new errors/* ActionError */.lZ(`${bin}.com is not a complete APE: ${report.isApe ? `no ${missing.join(', ')} payload inside` : report.reason}. apelink's output does not hold every requested arch.`);
-    }
-    const info = await (0,promises_.stat)(output);
-    return {
-        bin,
-        path: output,
-        size: info.size,
-        arches: report.arches,
-        sha256: await sha256File(output)
-    };
-}
-async function publishOutputs(host, outputDir, apes) {
-    const checksums = external_node_path_default().join(outputDir, 'SHA256SUMS');
-    await (0,promises_.writeFile)(checksums, renderSha256Sums(apes.map(a => ({ name: `${a.bin}.com`, sha256: a.sha256 }))));
-    host.setOutput('binaries', JSON.stringify(apes.map(a => a.path)));
-    host.setOutput('binary', apes[0].path);
-    host.setOutput('sha256', apes[0].sha256);
-    host.setOutput('checksums-file', checksums);
-    for (const ape of apes)
-        host.info(`${ape.path}  ${ape.sha256}  (${ape.arches.join(', ')})`);
+    const report = await inspectApeFile(file);
+    console.log(json ? JSON.stringify(report, null, 2) : formatApeReport(report, file));
+    return report.isApe ? 0 : 1;
 }
 
 
@@ -102392,13 +102574,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -102417,20 +102592,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -102539,7 +102700,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 198:
+/***/ 30:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -102558,7 +102719,7 @@ exports.w = {
 
 /***/ }),
 
-/***/ 5450:
+/***/ 8914:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -102579,7 +102740,7 @@ exports.w = {
 
 /***/ }),
 
-/***/ 3446:
+/***/ 8658:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // This file exists as a CommonJS module to read the version from package.json.
@@ -102587,13 +102748,13 @@ exports.w = {
 // ESLint rules and doesn't work reliably across all Node.js versions.
 // By keeping this as a .cjs file, we can use require() naturally and export
 // the version for the ESM modules to import.
-const packageJson = __nccwpck_require__(1807)
+const packageJson = __nccwpck_require__(4012)
 module.exports = { version: packageJson.version }
 
 
 /***/ }),
 
-/***/ 1807:
+/***/ 4012:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@actions/cache","version":"6.3.0","description":"Actions cache lib","keywords":["github","actions","cache"],"homepage":"https://github.com/actions/toolkit/tree/main/packages/cache","license":"MIT","type":"module","main":"lib/cache.js","types":"lib/cache.d.ts","exports":{".":{"types":"./lib/cache.d.ts","import":"./lib/cache.js"}},"directories":{"lib":"lib","test":"__tests__"},"files":["lib","!.DS_Store"],"publishConfig":{"access":"public"},"repository":{"type":"git","url":"git+https://github.com/actions/toolkit.git","directory":"packages/cache"},"scripts":{"audit-moderate":"npm install && npm audit --json --audit-level=moderate > audit.json","test":"echo \\"Error: run tests from root\\" && exit 1","tsc":"tsc && cp src/internal/shared/package-version.cjs lib/internal/shared/"},"bugs":{"url":"https://github.com/actions/toolkit/issues"},"dependencies":{"@actions/core":"^3.0.1","@actions/exec":"^3.0.0","@actions/glob":"^0.7.0","@actions/http-client":"^4.0.1","@actions/io":"^3.0.2","@azure/core-rest-pipeline":"~1.23.0","@azure/storage-blob":"~12.31.0","@protobuf-ts/runtime-rpc":"^2.11.1","semver":"^7.8.5"},"devDependencies":{"@protobuf-ts/plugin":"^2.11.1","@types/node":"^25.9.8","@types/semver":"^7.8.0","typescript":"^5.9.3"},"overrides":{"uri-js":"npm:uri-js-replace@^1.0.1","node-fetch":"^3.3.2"}}');
@@ -102780,9 +102941,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@actions/cache","version":"6.
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9792);
+/******/ var __webpack_exports__ = __nccwpck_require__(6480);
 /******/ __webpack_exports__ = await __webpack_exports__;
-/******/ var __webpack_exports__helpText = __webpack_exports__.B;
-/******/ var __webpack_exports__main = __webpack_exports__.i;
-/******/ export { __webpack_exports__helpText as helpText, __webpack_exports__main as main };
 /******/ 

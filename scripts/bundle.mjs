@@ -4,7 +4,7 @@ import ncc from '@vercel/ncc';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const ENTRIES = { index: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' };
+const ENTRIES = { index: 'src/index.ts', post: 'src/post-index.ts', cli: 'src/cli-index.ts' };
 const outDir = path.resolve(process.argv[2] ?? 'dist');
 
 await rm(outDir, { recursive: true, force: true });

@@ -6,14 +6,13 @@
  *   node dist/cli.js setup [--cosmocc-version 4.0.2]
  *   node dist/cli.js inspect FILE [--json]
  */
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { processRunnerEnv } from './actions-surroundings.js';
 import { formatApeReport, inspectApeFile } from './ape/inspect.js';
-import { CliHost } from './cli-host.js';
+import { cliLog, CliRunnerFiles } from './cli-surroundings.js';
 import { describeFailure } from './failure.js';
 import { INPUT_DEFAULTS, INPUT_NAMES, parseInputs, type InputName } from './inputs.js';
-import { runBuild, runSetup } from './pipeline.js';
+import { runBuild, runSetup, type Surroundings } from './pipeline.js';
 
 const COMMANDS = ['build', 'setup', 'inspect'] as const;
 
@@ -64,16 +63,6 @@ function parseFlags(argv: string[]): { positionals: string[]; flags: ParsedFlags
   return { positionals, flags: values as ParsedFlags };
 }
 
-/** Tool-cache needs these; on a runner they are set, locally we pick per-user defaults. */
-function ensureRunnerDirs(): void {
-  const base = path.join(
-    process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
-    'ape-action'
-  );
-  process.env.RUNNER_TOOL_CACHE ||= path.join(base, 'tool-cache');
-  process.env.RUNNER_TEMP ||= path.join(os.tmpdir(), 'ape-action');
-}
-
 export async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseFlags>;
   try {
@@ -94,23 +83,20 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const host = new CliHost({
-    verbose: flags.verbose === true,
-    summaryFile: flags['summary-file'] as string | undefined
-  });
+  const log = cliLog(flags.verbose === true);
+  const runner = new CliRunnerFiles(flags['summary-file'] as string | undefined);
   try {
     if (command === 'inspect') return await inspect(positionals[1], flags.json === true);
-    ensureRunnerDirs();
     const config = parseInputs(name =>
       name === 'mode' ? command : (flags[name as InputName] as string | undefined)
     );
-    const options = { host, annotations: false };
-    if (config.mode === 'setup') await runSetup(config, options);
-    else await runBuild(config, options);
-    for (const [name, value] of host.outputs) console.log(`${name}=${value}`);
+    const ctx: Surroundings = { log, runner, env: processRunnerEnv(), annotations: false };
+    if (config.mode === 'setup') await runSetup(config, ctx);
+    else await runBuild(config, ctx);
+    for (const [name, value] of runner.outputs) console.log(`${name}=${value}`);
     return 0;
   } catch (err) {
-    host.error(describeFailure(err, host));
+    log.error(describeFailure(err, log));
     return 1;
   }
 }
@@ -124,5 +110,3 @@ async function inspect(file: string | undefined, json: boolean): Promise<number>
   console.log(json ? JSON.stringify(report, null, 2) : formatApeReport(report, file));
   return report.isApe ? 0 : 1;
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -3,10 +3,10 @@
  * (one clear line); anything else is a bug, reported as such with its stack in the debug log.
  */
 import { ActionError, errorMessage } from './errors.js';
-import type { Host } from './host.js';
+import type { Log } from './log.js';
 
-export function describeFailure(err: unknown, host: Host): string {
+export function describeFailure(err: unknown, log: Log): string {
   if (err instanceof ActionError) return err.message;
-  if (err instanceof Error && err.stack) host.debug(err.stack);
+  if (err instanceof Error && err.stack) log.debug(err.stack);
   return `Unexpected error in ape-action (please report it with the debug log): ${errorMessage(err)}`;
 }

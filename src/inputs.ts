@@ -4,7 +4,11 @@
  * (flags) and tests all feed it the same way.
  */
 import { split as shellSplit } from 'shlex';
+import { ARCHES, inArchOrder, isArch, type Arch } from './arch.js';
+import type { CosmoccRequest } from './cosmocc/install.js';
+import type { CosmoccMode } from './cosmocc/tools.js';
 import { InputError } from './errors.js';
+import { DEFAULT_RUST_TOOLCHAIN, type RustToolchainRequest } from './rust/toolchain.js';
 import {
   COSMOCC_VERSION_PATTERN,
   DEFAULT_COSMOCC_VERSION,
@@ -13,28 +17,7 @@ import {
   knownSha256
 } from './cosmocc/versions.js';
 
-export const ARCHES = ['x86_64', 'aarch64'] as const;
-export type Arch = (typeof ARCHES)[number];
-export type Mode = 'build' | 'setup';
-
-/**
- * The pinned default nightly. 2026-05-20 ships rustc 1.97.0-nightly (e50aa6fba 2026-05-19): newer
- * than cargo's `-Z json-target-spec` (2026-01-25), and the exact compiler our spec derivation is
- * validated against in this repository's integration tests.
- */
-export const DEFAULT_RUST_TOOLCHAIN = 'nightly-2026-05-20';
-
-export type RustToolchainRequest = { kind: 'preinstalled' } | { kind: 'rustup'; toolchain: string };
-
-export interface CosmoccRequest {
-  version: string;
-  /** Expected digest of the zip; from the built-in table or `cosmocc-sha256`. */
-  sha256: string;
-  /** Download candidates in order; `cosmocc-url` replaces the defaults. */
-  urls: string[];
-  /** An existing install to use as is (no download, no checksum). */
-  dir?: string;
-}
+export type Mode = CosmoccMode;
 
 export interface Config {
   mode: Mode;
@@ -171,7 +154,7 @@ export function parseArches(value: string): Arch[] {
     throw new InputError('arch', value, `list one or both of ${ARCHES.join(', ')}`);
   const arches: Arch[] = [];
   for (const item of items) {
-    if (!(ARCHES as readonly string[]).includes(item)) {
+    if (!isArch(item)) {
       const hint = ARCH_ALIASES[item.toLowerCase()];
       const suggestion = hint ? ` (did you mean ${hint}?)` : '';
       throw new InputError(
@@ -180,10 +163,10 @@ export function parseArches(value: string): Arch[] {
         `each entry must be one of ${ARCHES.join(', ')}; got '${item}'${suggestion}`
       );
     }
-    if (!arches.includes(item as Arch)) arches.push(item as Arch);
+    arches.push(item);
   }
   // Always x86_64 first: apelink's output does not depend on the order, but logs and caches do.
-  return ARCHES.filter(arch => arches.includes(arch));
+  return inArchOrder(arches);
 }
 
 const ARCH_ALIASES: Record<string, Arch> = {

@@ -12,24 +12,19 @@ export interface RunResult {
   stderr: string;
 }
 
-/**
- * Runs a program (argv, no shell) with extra environment, capturing its output; `onLine` also
- * gets every output line as it arrives. node's spawn, not @actions/exec: the latter re-splits the
- * program path on spaces.
- */
-export function run(
-  program: string,
-  args: string[],
-  extraEnv: Record<string, string> = {},
-  cwd?: string,
-  onLine?: (line: string) => void
-): Promise<RunResult> {
+export interface RunOptions {
+  /** The child's whole environment (see childEnv); inherited when absent. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Gets every non-blank output line as it arrives (stdout and stderr). */
+  onLine?: (line: string) => void;
+}
+
+/** Runs a program and returns its exit code and output, whatever the exit code. */
+export function run(program: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const { env, cwd, onLine } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      cwd,
-      env: { ...process.env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
+    const child = spawn(program, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = { stdout: '', stderr: '' };
     const pending = { stdout: '', stderr: '' };
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -48,6 +43,30 @@ export function run(
       resolve({ exitCode: code ?? (signal ? 128 : 1), ...output });
     });
   });
+}
+
+export interface CheckedRunOptions extends RunOptions {
+  /**
+   * What failed, as the start of the error: `cargo metadata failed for X`. The exit code and
+   * the tail of the tool's own output are added.
+   */
+  failure: string;
+  /** How much of the output's tail the error keeps. */
+  tailChars?: number;
+}
+
+/** Runs a program; a non-zero exit is an ActionError with the tool's complaint. */
+export async function runChecked(
+  program: string,
+  args: string[],
+  options: CheckedRunOptions
+): Promise<RunResult> {
+  const result = await run(program, args, options);
+  if (result.exitCode !== 0) {
+    const said = tail(result.stderr || result.stdout, options.tailChars);
+    throw new ActionError(`${options.failure} (exit ${result.exitCode}):\n${said}`);
+  }
+  return result;
 }
 
 /** The end of a tool's output, where its actual complaint is. */

@@ -2,15 +2,15 @@
  * Fusing per-arch executables into one APE with cosmocc's apelink. The argv is a pure function
  * so its contract (loaders for every arch, `-M ape-m1.c` whenever aarch64 is in) is unit-tested.
  */
-import path from 'node:path';
+import type { Arch } from '../arch.js';
+import type { CosmoccTools } from '../cosmocc/tools.js';
 import { ActionError } from '../errors.js';
-import { ARCHES, type Arch } from '../inputs.js';
-import { run, tail } from '../process.js';
+import { runChecked } from '../process.js';
 
 export interface ApelinkCall {
-  cosmoccBin: string;
-  /** Per-arch ELF executable of one bin. */
-  inputs: Partial<Record<Arch, string>>;
+  tools: Pick<CosmoccTools, 'apelink' | 'loader' | 'm1Source'>;
+  /** Per-arch ELF executables of one bin, in arch-plan order. */
+  inputs: ReadonlyArray<{ arch: Arch; file: string }>;
   output: string;
 }
 
@@ -20,24 +20,22 @@ export interface ApelinkCall {
  * that failure would only show on a Mac, long after the release.
  */
 export function apelinkArgv(call: ApelinkCall): string[] {
-  // x86_64 first, as cosmocc's own docs order them; apelink itself does not care.
-  const arches = ARCHES.filter(arch => call.inputs[arch] !== undefined);
-  if (arches.length === 0) throw new ActionError('apelink needs at least one per-arch executable');
+  if (call.inputs.length === 0) {
+    throw new ActionError('apelink needs at least one per-arch executable');
+  }
   const argv: string[] = [];
-  for (const arch of arches) argv.push('-l', path.join(call.cosmoccBin, `ape-${arch}.elf`));
-  if (arches.includes('aarch64')) argv.push('-M', path.join(call.cosmoccBin, 'ape-m1.c'));
+  for (const { arch } of call.inputs) argv.push('-l', call.tools.loader(arch));
+  if (call.inputs.some(input => input.arch === 'aarch64')) argv.push('-M', call.tools.m1Source);
   argv.push('-o', call.output);
-  for (const arch of arches) argv.push(call.inputs[arch] as string);
+  for (const { file } of call.inputs) argv.push(file);
   return argv;
 }
 
 export async function fuseWithApelink(call: ApelinkCall): Promise<void> {
-  const apelink = path.join(call.cosmoccBin, 'apelink');
   const argv = apelinkArgv(call);
-  const result = await run(apelink, argv);
-  if (result.exitCode !== 0) {
-    throw new ActionError(
-      `apelink failed (exit ${result.exitCode}) making ${call.output}:\n${tail(result.stderr || result.stdout, 2000)}\ncommand: ${apelink} ${argv.join(' ')}`
-    );
-  }
+  const command = `${call.tools.apelink} ${argv.join(' ')}`;
+  await runChecked(call.tools.apelink, argv, {
+    failure: `apelink failed making ${call.output} (command: ${command})`,
+    tailChars: 2000
+  });
 }

@@ -2,14 +2,14 @@
  * The Actions cache as a pure speed-up: a restore or save that cannot happen (cache disabled by
  * the `cache` input, no cache service in local runs, fork PRs with read-only tokens, a key
  * another job is saving, a service outage) is logged and skipped, never a failure. Every stage
- * that caches goes through here so they all behave the same.
+ * that caches goes through here (via Caches in service.ts) so they all behave the same.
  */
 import * as actionsCache from '@actions/cache';
 import { errorMessage } from '../errors.js';
-import type { Host } from '../host.js';
+import type { Log } from '../log.js';
 
 /** The part of @actions/cache used here; a stand-in can be passed where no service exists. */
-export interface CacheService {
+export interface CacheStore {
   isFeatureAvailable(): boolean;
   restoreCache(
     paths: string[],
@@ -19,7 +19,7 @@ export interface CacheService {
   saveCache(paths: string[], key: string): Promise<number>;
 }
 
-export const ACTIONS_CACHE_SERVICE: CacheService = {
+export const ACTIONS_CACHE_STORE: CacheStore = {
   isFeatureAvailable: () => actionsCache.isFeatureAvailable(),
   restoreCache: (paths, primaryKey, restoreKeys) =>
     actionsCache.restoreCache(paths, primaryKey, restoreKeys),
@@ -29,17 +29,17 @@ export const ACTIONS_CACHE_SERVICE: CacheService = {
 export interface SafeCacheOptions {
   /** The action's `cache` input. */
   enabled: boolean;
-  service?: CacheService;
+  store?: CacheStore;
 }
 
 export class SafeCache {
-  private readonly service: CacheService;
+  private readonly service: CacheStore;
 
   constructor(
-    private readonly host: Host,
+    private readonly log: Log,
     private readonly options: SafeCacheOptions
   ) {
-    this.service = options.service ?? ACTIONS_CACHE_SERVICE;
+    this.service = options.store ?? ACTIONS_CACHE_STORE;
   }
 
   /** Why the cache cannot be used right now, or undefined when it can. */
@@ -63,19 +63,19 @@ export class SafeCache {
   ): Promise<string | undefined> {
     const skip = this.unusableReason();
     if (skip !== undefined) {
-      this.host.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
+      this.log.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
       return undefined;
     }
     try {
       const hit = await this.service.restoreCache(paths, key, restoreKeys);
-      this.host.info(
+      this.log.info(
         hit === undefined
           ? `Actions cache miss for ${what} (key ${key}).`
           : `Restored ${what} from the Actions cache (key ${hit}).`
       );
       return hit;
     } catch (err) {
-      this.host.warning(
+      this.log.warning(
         `Could not restore ${what} from the Actions cache (key ${key}); continuing without it: ${errorMessage(err)}`
       );
       return undefined;
@@ -86,20 +86,20 @@ export class SafeCache {
   async save(what: string, paths: string[], key: string): Promise<boolean> {
     const skip = this.unusableReason();
     if (skip !== undefined) {
-      this.host.info(`Not saving ${what} to the Actions cache: ${skip}.`);
+      this.log.info(`Not saving ${what} to the Actions cache: ${skip}.`);
       return false;
     }
     try {
       const id = await this.service.saveCache(paths, key);
       // @actions/cache reports most refusals itself and returns -1 (e.g. another job holds the key).
       if (id === -1) {
-        this.host.info(`${what} was not saved to the Actions cache (key ${key}).`);
+        this.log.info(`${what} was not saved to the Actions cache (key ${key}).`);
         return false;
       }
-      this.host.info(`Saved ${what} to the Actions cache (key ${key}).`);
+      this.log.info(`Saved ${what} to the Actions cache (key ${key}).`);
       return true;
     } catch (err) {
-      this.host.warning(
+      this.log.warning(
         `Could not save ${what} to the Actions cache (key ${key}); the next run will download it again: ${errorMessage(err)}`
       );
       return false;

@@ -14,7 +14,8 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { HttpClient } from '@actions/http-client';
 import { ActionError, errorMessage } from '../errors.js';
-import type { Host } from '../host.js';
+import { formatBytes, formatSeconds } from '../format.js';
+import type { Log } from '../log.js';
 
 export interface RetryPolicy {
   /** Attempts per URL, the first one included. */
@@ -52,7 +53,7 @@ export interface VerifiedDownload {
 }
 
 export interface DownloadOptions {
-  host: Host;
+  log: Log;
   retry?: RetryPolicy;
   idleTimeoutMs?: number;
   /** Waits between attempts; tests may pass their own. */
@@ -149,7 +150,7 @@ export async function downloadVerified(
   dest: string,
   options: DownloadOptions
 ): Promise<VerifiedDownload> {
-  const { host } = options;
+  const { log } = options;
   const waits = backoffSchedule(options.retry ?? DEFAULT_RETRY);
   const sleep = options.sleep ?? defaultSleep;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -160,14 +161,14 @@ export async function downloadVerified(
     const report: SourceReport = { url, failures: [] };
     reports.push(report);
     for (let attempt = 0; attempt <= waits.length; attempt++) {
-      host.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
+      log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
       const started = Date.now();
       try {
         const got = await fetchToFile(url, dest, idleTimeoutMs);
         if (got.sha256 !== expected) {
           throw new ActionError(formatChecksumMismatch(version, url, expected, got.sha256));
         }
-        host.info(
+        log.info(
           `Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(Date.now() - started)}; SHA-256 verified (${got.sha256})`
         );
         return { file: dest, url, sha256: got.sha256, bytes: got.bytes };
@@ -175,9 +176,9 @@ export async function downloadVerified(
         await rm(dest, { force: true }); // never leave unverified bytes behind
         if (!(err instanceof AttemptError)) throw err;
         report.failures.push(err.failure);
-        host.info(`  ${err.message}`);
+        log.info(`  ${err.message}`);
         if (!isTransient(err.failure) || attempt === waits.length) break;
-        host.info(`  retrying in ${formatSeconds(waits[attempt])}`);
+        log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
         await sleep(waits[attempt]);
       }
     }
@@ -311,13 +312,4 @@ function parseContentLength(value: string | undefined): number | undefined {
 
 function defaultSleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -6,15 +6,14 @@
  * install records the digest it was verified against in its root, so a later reuse of the tool
  * cache or the Actions cache can tell which zip it came from.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tc from '@actions/tool-cache';
-import { SafeCache, type CacheService } from '../cache/safe-cache.js';
+import { cosmoccCacheKey } from '../cache/keys.js';
+import type { CacheEntry, Caches } from '../cache/service.js';
 import { ActionError, errorMessage } from '../errors.js';
-import type { Host } from '../host.js';
-import type { CosmoccRequest } from '../inputs.js';
-import { cosmoccCacheKey } from './cache-key.js';
+import type { Log } from '../log.js';
+import type { RunnerEnv } from '../runner-env.js';
 import { downloadVerified, type RetryPolicy } from './download.js';
 import {
   checkCosmoccDir,
@@ -25,11 +24,25 @@ import {
   inspectCosmoccTools,
   listTwoLevels
 } from './layout.js';
+import { cosmoccTools, type CosmoccTools } from './tools.js';
+
+/** What the installer needs to know of a request (a subset of the parsed inputs). */
+export interface CosmoccRequest {
+  version: string;
+  /** Expected digest of the zip; from the built-in table or `cosmocc-sha256`. */
+  sha256: string;
+  /** Download candidates in order; `cosmocc-url` replaces the defaults. */
+  urls: string[];
+  /** An existing install to use as is (no download, no checksum). */
+  dir?: string;
+}
 
 export interface CosmoccInstall {
   /** The folder holding bin/, include/, lib/. */
   root: string;
   bin: string;
+  /** Where each file the pipeline uses is. */
+  tools: CosmoccTools;
   /** The requested version (not checked for cosmocc-dir). */
   version: string;
   source: 'cosmocc-dir' | 'tool-cache' | 'cache' | 'download';
@@ -47,15 +60,14 @@ export interface CosmoccInstall {
 }
 
 export interface InstallCosmoccOptions {
-  host: Host;
+  log: Log;
+  env: Pick<RunnerEnv, 'tempDir' | 'toolCache' | 'platform' | 'cpu'>;
   /** bin/ files that must be there (requiredCosmoccTools). */
   requiredTools: string[];
-  /** The `cache` input: false skips the Actions cache (the tool cache is still used). */
-  useCache: boolean;
+  /** The Actions cache (disabled there when the `cache` input is false). */
+  caches: Caches;
   retry?: RetryPolicy;
   idleTimeoutMs?: number;
-  /** Defaults to @actions/cache. */
-  cacheService?: CacheService;
 }
 
 const TOOL_NAME = 'cosmocc';
@@ -69,13 +81,13 @@ export async function installCosmocc(
   options: InstallCosmoccOptions
 ): Promise<CosmoccInstall> {
   const started = Date.now();
-  return options.host.group(`Install cosmocc ${request.version}`, async () => {
+  return options.log.group(`Install cosmocc ${request.version}`, async () => {
     const found = await findOrInstall(request, options);
     const install: CosmoccInstall = {
       ...found,
       seconds: Math.round((Date.now() - started) / 100) / 10
     };
-    options.host.info(describeCosmoccInstall(install));
+    options.log.info(describeCosmoccInstall(install));
     return install;
   });
 }
@@ -103,54 +115,59 @@ async function findOrInstall(
 ): Promise<Found> {
   if (request.dir !== undefined) {
     const root = await checkCosmoccDir(request.dir, options.requiredTools);
-    options.host.info(`Using cosmocc-dir ${root} as is.`);
+    options.log.info(`Using cosmocc-dir ${root} as is.`);
     return { ...locate(root), version: request.version, source: 'cosmocc-dir', cacheHit: false };
   }
-  const runnerTemp = requireRunnerDirs();
-  const toolPath = toolCachePath(request.version);
-  const cacheKey = cosmoccCacheKey({
-    version: request.version,
-    sha256: request.sha256,
-    platform: process.platform,
-    arch: process.arch
-  });
-  const cache = new SafeCache(options.host, {
-    enabled: options.useCache,
-    service: options.cacheService
-  });
-  const base = { version: request.version, sha256: request.sha256, cacheKey };
+  const toolPath = toolCachePath(options.env, request.version);
+  const entry = cosmoccCacheEntry(request, options.env, toolPath);
+  const base = { version: request.version, sha256: request.sha256, cacheKey: entry.key };
 
   if (await fromToolCache(request, options)) {
     return { ...base, ...locate(toolPath), source: 'tool-cache', cacheHit: true };
   }
   // Whatever is at the tool cache path now is absent, unfinished or stale: start clean.
   await clearToolCacheEntry(toolPath);
-  if (await fromActionsCache(request, options, cache, toolPath, cacheKey)) {
+  if (await fromActionsCache(request, options, entry, toolPath)) {
     return { ...base, ...locate(toolPath), source: 'cache', cacheHit: true };
   }
-  const url = await downloadAndCache(request, options, runnerTemp);
-  const cacheSaved = await cache.save(`cosmocc ${request.version}`, [toolPath], cacheKey);
+  const url = await downloadAndCache(request, options);
+  const cacheSaved = await options.caches.save(entry);
   return { ...base, ...locate(toolPath), source: 'download', url, cacheHit: false, cacheSaved };
 }
 
-function locate(root: string): { root: string; bin: string } {
-  return { root, bin: path.join(root, 'bin') };
+/** Saved right after a verified install: the next job restores it instead of downloading. */
+function cosmoccCacheEntry(
+  request: CosmoccRequest,
+  env: InstallCosmoccOptions['env'],
+  toolPath: string
+): CacheEntry {
+  return {
+    name: 'cosmocc',
+    what: `cosmocc ${request.version}`,
+    key: cosmoccCacheKey({
+      version: request.version,
+      sha256: request.sha256,
+      platform: env.platform,
+      arch: env.cpu
+    }),
+    restoreKeys: [],
+    explanation: [`version: ${request.version}`, `zip SHA-256: ${request.sha256}`],
+    paths: [toolPath],
+    save: 'now'
+  };
 }
 
-/** tool-cache reads these itself; say plainly what is missing instead of its bare assertion. */
-function requireRunnerDirs(): string {
-  const missing = ['RUNNER_TOOL_CACHE', 'RUNNER_TEMP'].filter(name => !process.env[name]);
-  if (missing.length > 0) {
-    throw new ActionError(
-      `${missing.join(' and ')} must be set to a writable directory to install cosmocc (the runner sets both; for a local run set them, or pass cosmocc-dir).`
-    );
-  }
-  return process.env.RUNNER_TEMP as string;
+function locate(root: string): { root: string; bin: string; tools: CosmoccTools } {
+  const tools = cosmoccTools(root);
+  return { root, bin: tools.bin, tools };
 }
 
-/** Where tool-cache keeps (and tc.find looks for) this version on this CPU. */
-function toolCachePath(version: string): string {
-  return path.join(process.env.RUNNER_TOOL_CACHE as string, TOOL_NAME, version, os.arch());
+/**
+ * Where tool-cache keeps (and tc.find looks for) this version on this CPU. tool-cache reads
+ * RUNNER_TOOL_CACHE itself; the entry files make sure it names the same folder as env.toolCache.
+ */
+function toolCachePath(env: InstallCosmoccOptions['env'], version: string): string {
+  return path.join(env.toolCache, TOOL_NAME, version, env.cpu);
 }
 
 async function clearToolCacheEntry(toolPath: string): Promise<void> {
@@ -187,30 +204,30 @@ async function fromToolCache(
 ): Promise<boolean> {
   const found = tc.find(TOOL_NAME, request.version);
   if (!found) {
-    options.host.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
+    options.log.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
     return false;
   }
   const problem = await reuseProblem(found, request, options.requiredTools);
   if (problem !== undefined) {
-    options.host.info(`Not reusing cosmocc from the tool cache at ${found}: ${problem}`);
+    options.log.info(`Not reusing cosmocc from the tool cache at ${found}: ${problem}`);
     return false;
   }
-  options.host.info(`Found cosmocc ${request.version} in the tool cache at ${found}.`);
+  options.log.info(`Found cosmocc ${request.version} in the tool cache at ${found}.`);
   return true;
 }
 
 async function fromActionsCache(
   request: CosmoccRequest,
   options: InstallCosmoccOptions,
-  cache: SafeCache,
-  toolPath: string,
-  key: string
+  entry: CacheEntry,
+  toolPath: string
 ): Promise<boolean> {
-  const hit = await cache.restore(`cosmocc ${request.version}`, [toolPath], key);
+  // already inside the install's log group
+  const hit = await options.caches.restore(entry, { grouped: false });
   if (hit === undefined) return false;
   const problem = await reuseProblem(toolPath, request, options.requiredTools);
   if (problem !== undefined) {
-    options.host.warning(`Ignoring the restored cosmocc cache entry ${key}: ${problem}`);
+    options.log.warning(`Ignoring the restored cosmocc cache entry ${entry.key}: ${problem}`);
     await clearToolCacheEntry(toolPath);
     return false;
   }
@@ -226,14 +243,14 @@ async function fromActionsCache(
  */
 async function downloadAndCache(
   request: CosmoccRequest,
-  options: InstallCosmoccOptions,
-  runnerTemp: string
+  options: InstallCosmoccOptions
 ): Promise<string> {
-  const work = await mkdtemp(path.join(runnerTemp, 'ape-cosmocc-'));
+  await mkdir(options.env.tempDir, { recursive: true });
+  const work = await mkdtemp(path.join(options.env.tempDir, 'ape-cosmocc-'));
   try {
     const zip = path.join(work, `cosmocc-${request.version}.zip`);
     const got = await downloadVerified(request.version, request.urls, request.sha256, zip, {
-      host: options.host,
+      log: options.log,
       retry: options.retry,
       idleTimeoutMs: options.idleTimeoutMs
     });
@@ -246,7 +263,7 @@ async function downloadAndCache(
       `The verified zip from ${got.url} lacks them; this action needs a newer cosmocc-version.`
     );
     await writeFile(path.join(root, VERIFIED_SHA256_FILE), `${got.sha256}\n`);
-    await copyIntoToolCache(root, request.version);
+    await copyIntoToolCache(root, request.version, toolCachePath(options.env, request.version));
     return got.url;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -264,11 +281,11 @@ async function unpack(zip: string, dest: string, url: string): Promise<string> {
   }
 }
 
-async function copyIntoToolCache(root: string, version: string): Promise<void> {
+async function copyIntoToolCache(root: string, version: string, toolPath: string): Promise<void> {
   try {
     await tc.cacheDir(root, TOOL_NAME, version);
   } catch (err) {
-    await clearToolCacheEntry(toolCachePath(version));
+    await clearToolCacheEntry(toolPath);
     throw new ActionError(`Could not copy cosmocc into the tool cache: ${errorMessage(err)}`);
   }
 }

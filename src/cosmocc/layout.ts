@@ -6,25 +6,7 @@ import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
-import type { Arch, Mode } from '../inputs.js';
-
-/** Tools every mode uses: the compiler drivers, the archiver cc-rs needs, and the fuser. */
-const COMMON_TOOLS = ['cosmocc', 'cosmoc++', 'cosmoar', 'apelink'];
-
-/**
- * The bin/ files the pipeline needs. A build also calls each arch's cross compiler and hands
- * apelink that arch's loader; an aarch64 build must embed the Apple Silicon loader source
- * (`apelink -M ape-m1.c`), or the .com would not start on arm64 macOS.
- */
-export function requiredCosmoccTools(mode: Mode, arches: readonly Arch[]): string[] {
-  const tools = [...COMMON_TOOLS];
-  if (mode === 'setup') return tools;
-  for (const arch of arches) {
-    tools.push(`${arch}-unknown-cosmo-cc`, `${arch}-unknown-cosmo-c++`, `ape-${arch}.elf`);
-  }
-  if (arches.includes('aarch64')) tools.push('ape-m1.c');
-  return tools;
-}
+import { MAIN_DRIVER } from './tools.js';
 
 /** Loaders and loader source are read by apelink, not run, so they need no execute bit. */
 export function mustBeExecutable(tool: string): boolean {
@@ -97,7 +79,10 @@ export function formatToolProblems(root: string, problems: ToolProblems, fix: st
   return `cosmocc at ${root} is incomplete: ${parts.join('; ')}. ${fix}`;
 }
 
-/** Looks at each required tool under `root/bin` (following symlinks, as running it would). */
+/**
+ * Looks at each required tool under `root/bin` (following symlinks, as running it would). On
+ * Windows node's X_OK check is an existence check, so the mode test is harmless there.
+ */
 export async function inspectCosmoccTools(
   root: string,
   tools: readonly string[]
@@ -108,11 +93,7 @@ export async function inspectCosmoccTools(
     const info = await stat(file).catch(() => undefined);
     if (info === undefined || !info.isFile()) {
       problems.missing.push(tool);
-    } else if (
-      process.platform !== 'win32' &&
-      mustBeExecutable(tool) &&
-      !(await isExecutable(file))
-    ) {
+    } else if (mustBeExecutable(tool) && !(await isExecutable(file))) {
       problems.notExecutable.push(tool);
     }
   }
@@ -154,7 +135,7 @@ export async function checkCosmoccDir(dir: string, tools: readonly string[]): Pr
   }
   const looksLikeBin =
     path.basename(root) === 'bin' &&
-    (await stat(path.join(root, 'cosmocc')).then(
+    (await stat(path.join(root, MAIN_DRIVER)).then(
       s => s.isFile(),
       () => false
     ));

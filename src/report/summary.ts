@@ -1,4 +1,5 @@
 /** Job-summary markdown. Pure: data in, markdown out, so the exact table is unit-tested. */
+import { formatBytes } from '../format.js';
 
 export interface BuiltApe {
   bin: string;
@@ -20,7 +21,7 @@ export interface BuildReport {
 export function renderBuildSummary(report: BuildReport): string {
   const rows = report.apes.map(
     ape =>
-      `| \`${ape.bin}.com\` | ${formatSize(ape.size)} | ${ape.arches.join(', ')} | \`${ape.sha256}\` |`
+      `| \`${ape.bin}.com\` | ${formatBytes(ape.size)} | ${ape.arches.join(', ')} | \`${ape.sha256}\` |`
   );
   const stages = report.stages.map(s => `${s.name} ${s.seconds.toFixed(1)} s`).join(' · ');
   return [
@@ -41,10 +42,4 @@ export function renderBuildSummary(report: BuildReport): string {
 
 export function renderSetupSummary(cosmoccLine: string): string {
   return ['### cosmocc', '', cosmoccLine, ''].join('\n');
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
 }

@@ -8,7 +8,7 @@ import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
-import type { Arch } from '../inputs.js';
+import type { Arch } from '../arch.js';
 
 /**
  * Flags removed from rustc's link line, each exactly as rustc passes it.
@@ -38,11 +38,6 @@ export const DROPPED_LINKER_FLAGS = [
  *   (cosmo's enosys fails with ENOSYS if it is ever called).
  */
 export const ADDED_LINKER_FLAGS = ['-Wl,--defsym,waitid=enosys'] as const;
-
-/** The per-arch compiler cosmocc ships in its bin/ directory. */
-export function cosmoCompilerPath(cosmoccBin: string, arch: Arch): string {
-  return path.join(cosmoccBin, `${arch}-unknown-cosmo-cc`);
-}
 
 /** Quotes a string for POSIX sh: single quotes, with each ' written as '\''. */
 export function shellQuote(value: string): string {
@@ -107,34 +102,23 @@ exit "$status"
 `;
 }
 
-/** The wrapper's file name in `dir`. */
-export function linkerWrapperName(arch: Arch): string {
-  return `${arch}-unknown-linux-cosmo-linker`;
-}
-
 /**
- * Writes the wrapper for `arch` into `dir` (mode 755) and returns its absolute path, which goes
- * into the target spec's `linker`. Fails clearly when cosmocc's compiler is not where expected.
+ * Writes the wrapper for `arch` at `file` (mode 755); the target spec names that path as its
+ * linker. Fails clearly when cosmocc's compiler is not where expected.
  */
 export async function writeLinkerWrapper(
-  dir: string,
+  file: string,
   arch: Arch,
-  cosmoccBin: string
-): Promise<string> {
-  const compiler = cosmoCompilerPath(path.resolve(cosmoccBin), arch);
+  compiler: string
+): Promise<void> {
   try {
     await access(compiler, constants.X_OK);
   } catch {
     throw new ActionError(
-      `cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${cosmoccBin} the bin/ directory of a complete cosmocc?`
+      `cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${path.dirname(compiler)} the bin/ directory of a complete cosmocc?`
     );
   }
-  const wrapperDir = path.resolve(dir);
-  await mkdir(wrapperDir, { recursive: true });
-  const wrapper = path.join(wrapperDir, linkerWrapperName(arch));
-  await writeFile(wrapper, linkerWrapperScript(arch, compiler));
-  await chmod(wrapper, 0o755);
-  return wrapper;
+  await writeExecutable(file, linkerWrapperScript(arch, compiler));
 }
 
 /** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */
@@ -142,9 +126,12 @@ export function arWrapperScript(cosmoar: string): string {
   return `#!/bin/sh\nexec sh ${shellQuote(cosmoar)} "$@"\n`;
 }
 
-export async function writeArWrapper(dir: string, cosmoccBin: string): Promise<string> {
-  const file = path.join(path.resolve(dir), 'cosmoar-wrapper');
-  await writeFile(file, arWrapperScript(path.join(path.resolve(cosmoccBin), 'cosmoar')));
+export async function writeArWrapper(file: string, cosmoar: string): Promise<void> {
+  await writeExecutable(file, arWrapperScript(cosmoar));
+}
+
+async function writeExecutable(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
   await chmod(file, 0o755);
-  return file;
 }

@@ -28,11 +28,15 @@ export async function writeProblemMatcher(dir: string): Promise<string> {
 }
 
 const LOCATION_LINE = /^(\s*-->\s+)(.+?)(:\d+:\d+)$/;
+/** SGR colour sequences (`ESC [ ... m`), which a coloured rustc puts around ` --> `. */
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 
 /**
  * rustc prints locations relative to the cargo workspace root, but annotations need paths
  * relative to the checkout (the job's working directory). For a crate in a subdirectory,
- * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. Lines that are not
+ * ` --> src/main.rs:4:20` becomes ` --> crates/cli/src/main.rs:4:20`. A coloured location line
+ * (CARGO_TERM_COLOR=always, `--color always`) is rebased without its colours. Lines that are not
  * locations, absolute paths and paths outside the checkout are left alone.
  */
 export function rebaseRustcLocation(
@@ -40,7 +44,7 @@ export function rebaseRustcLocation(
   workspaceRoot: string,
   checkoutRoot: string
 ): string {
-  const match = LOCATION_LINE.exec(line);
+  const match = LOCATION_LINE.exec(line.replace(ANSI_COLOUR, ''));
   if (!match || path.isAbsolute(match[2])) return line;
   const relative = path.relative(checkoutRoot, path.resolve(workspaceRoot, match[2]));
   if (relative.startsWith('..') || path.isAbsolute(relative)) return line;

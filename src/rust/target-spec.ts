@@ -8,25 +8,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { baseMuslTarget, type Arch } from '../arch.js';
+import type { Log } from '../log.js';
+import type { ArchTarget } from '../plan.js';
 import { ActionError } from '../errors.js';
-import type { Host } from '../host.js';
-import type { Arch } from '../inputs.js';
-import { run, tail } from '../process.js';
+import { runChecked, tail } from '../process.js';
 import type { RustToolchain } from './toolchain.js';
 import { validateTargetSpec } from './validate-spec.js';
 
 export type TargetSpec = Record<string, unknown>;
-
-/** The custom target names; a spec file is `<name>.json` and cargo builds into target/<name>/. */
-export const COSMO_TARGETS: Record<Arch, string> = {
-  x86_64: 'x86_64-unknown-linux-cosmo',
-  aarch64: 'aarch64-unknown-linux-cosmo'
-};
-
-/** The builtin target each cosmo spec starts from: cosmo's libc ABI is musl-like Linux. */
-export function baseTarget(arch: Arch): string {
-  return `${arch}-unknown-linux-musl`;
-}
 
 /** Fields rustc prints with `--print target-spec-json` but rejects in a spec it reads. */
 const PRINT_ONLY_FIELDS = ['is-builtin'];
@@ -126,12 +116,12 @@ export function deriveTargetSpec(arch: Arch, builtin: TargetSpec, linkerPath: st
 function checkBuiltin(arch: Arch, builtin: TargetSpec): void {
   if (builtin.arch !== arch) {
     throw new Error(
-      `expected rustc's builtin ${baseTarget(arch)} spec, got arch ${String(builtin.arch)}`
+      `expected rustc's builtin ${baseMuslTarget(arch)} spec, got arch ${String(builtin.arch)}`
     );
   }
   for (const field of ['data-layout', 'llvm-target']) {
     if (typeof builtin[field] !== 'string') {
-      throw new Error(`rustc's builtin ${baseTarget(arch)} spec has no ${field}`);
+      throw new Error(`rustc's builtin ${baseMuslTarget(arch)} spec has no ${field}`);
     }
   }
 }
@@ -148,7 +138,7 @@ export function ccLinkerFlavor(builtinFlavor: unknown): string {
 function cosmoMetadata(arch: Arch, builtin: Record<string, unknown>): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     ...builtin,
-    description: `Actually Portable Executable (${arch}) linked by cosmocc; derived from ${baseTarget(arch)}`,
+    description: `Actually Portable Executable (${arch}) linked by cosmocc; derived from ${baseMuslTarget(arch)}`,
     // rustc and cargo do not run on this target; std does (built with build-std).
     host_tools: false,
     std: true
@@ -210,66 +200,47 @@ export function renderTargetSpec(spec: TargetSpec): string {
 
 /** `rustc --print target-spec-json` of the builtin musl target, parsed. */
 export async function printBuiltinSpec(toolchain: RustToolchain, arch: Arch): Promise<TargetSpec> {
-  const args = [
-    '-Z',
-    'unstable-options',
-    '--print',
-    'target-spec-json',
-    '--target',
-    baseTarget(arch)
-  ];
-  const result = await run(toolchain.rustc, args, { ...toolchain.env, RUSTC_BOOTSTRAP: '1' });
-  if (result.exitCode !== 0) {
-    throw new ActionError(
-      `${toolchain.versionLine} (${toolchain.rustc}) could not print its ${baseTarget(arch)} target spec: ${tail(result.stderr)}`
-    );
-  }
+  const target = baseMuslTarget(arch);
+  const args = ['-Z', 'unstable-options', '--print', 'target-spec-json', '--target', target];
+  const result = await runChecked(toolchain.rustc, args, {
+    env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' },
+    failure: `${toolchain.versionLine} (${toolchain.rustc}) could not print its ${target} target spec`
+  });
   try {
     return JSON.parse(result.stdout) as TargetSpec;
   } catch {
     throw new ActionError(
-      `${toolchain.versionLine} (${toolchain.rustc}) printed a ${baseTarget(arch)} target spec that is not JSON: ${tail(result.stdout, 300)}`
+      `${toolchain.versionLine} (${toolchain.rustc}) printed a ${target} target spec that is not JSON: ${tail(result.stdout, 300)}`
     );
   }
 }
 
 /**
- * Derives, writes and validates `<dir>/<target name>.json` for every arch. Returns the absolute
- * spec paths. The specs embed the linker paths, so keep `dir` and the linkers at stable paths
- * across runs: a changed spec makes cargo rebuild std.
+ * Derives, writes and validates the spec of every target in the plan, at the plan's paths. The
+ * specs embed the linker paths, so the plan keeps both at stable paths across runs: a changed
+ * spec makes cargo rebuild std.
  */
 export async function writeTargetSpecs(
   toolchain: RustToolchain,
-  arches: Arch[],
-  dir: string,
-  linkers: Partial<Record<Arch, string>>,
-  host: Host
-): Promise<Partial<Record<Arch, string>>> {
-  const specDir = path.resolve(dir);
-  await mkdir(specDir, { recursive: true });
+  targets: readonly ArchTarget[],
+  log: Log
+): Promise<void> {
   // each arch is its own rustc calls (print, validate): run them side by side, it is most of
   // what a warm run costs over cargo itself
-  const paths = await Promise.all(
-    arches.map(arch => writeOneTargetSpec(toolchain, arch, specDir, linkers[arch], host))
-  );
-  return Object.fromEntries(arches.map((arch, i) => [arch, paths[i]]));
+  await Promise.all(targets.map(target => writeOneTargetSpec(toolchain, target, log)));
 }
 
 async function writeOneTargetSpec(
   toolchain: RustToolchain,
-  arch: Arch,
-  specDir: string,
-  linker: string | undefined,
-  host: Host
-): Promise<string> {
-  if (linker === undefined) throw new Error(`no linker wrapper given for ${arch}`);
+  { arch, spec: specPath, linker }: ArchTarget,
+  log: Log
+): Promise<void> {
   const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
-  const specPath = path.join(specDir, `${COSMO_TARGETS[arch]}.json`);
+  await mkdir(path.dirname(specPath), { recursive: true });
   await writeFile(specPath, renderTargetSpec(spec));
   const warnings = await validateTargetSpec(toolchain, arch, specPath);
-  if (warnings) host.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
-  host.info(
-    `Target spec ${specPath}: ${baseTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`
+  if (warnings) log.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
+  log.info(
+    `Target spec ${specPath}: ${baseMuslTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`
   );
-  return specPath;
 }

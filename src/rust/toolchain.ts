@@ -6,12 +6,20 @@
  */
 import * as io from '@actions/io';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
-import type { Host } from '../host.js';
-import { DEFAULT_RUST_TOOLCHAIN, type RustToolchainRequest } from '../inputs.js';
-import { run, tail } from '../process.js';
+import type { Log } from '../log.js';
+import { run, runChecked, tail } from '../process.js';
+import { childEnv, type ProcessEnv, type RunnerEnv } from '../runner-env.js';
+
+/**
+ * The pinned default nightly. 2026-05-20 ships rustc 1.97.0-nightly (e50aa6fba 2026-05-19): newer
+ * than cargo's `-Z json-target-spec` (2026-01-25), and the exact compiler our spec derivation is
+ * validated against in this repository's integration tests.
+ */
+export const DEFAULT_RUST_TOOLCHAIN = 'nightly-2026-05-20';
+
+export type RustToolchainRequest = { kind: 'preinstalled' } | { kind: 'rustup'; toolchain: string };
 
 export interface RustToolchain {
   rustc: string;
@@ -25,8 +33,10 @@ export interface RustToolchain {
   sysroot: string;
   /** `<sysroot>/lib/rustlib/src/rust`, the sources `-Z build-std` compiles. */
   rustSrc: string;
-  /** Extra environment for every rustc and cargo call (see toolchainEnv). */
+  /** What this toolchain adds to the environment of every rustc and cargo call (toolchainEnv). */
   env: Record<string, string>;
+  /** The whole environment for rustc and cargo: the process's own plus `env`. */
+  childEnv: Record<string, string>;
   source: 'preinstalled' | 'rustup';
 }
 
@@ -169,22 +179,28 @@ export function requireRustSrc(toolchain: RustToolchain): void {
   }
 }
 
+/** What resolving a toolchain needs from its surroundings. */
+export interface ToolchainContext {
+  log: Log;
+  env: Pick<RunnerEnv, 'processEnv'>;
+}
+
 export async function resolveRustToolchain(
   request: RustToolchainRequest,
-  host: Host
+  ctx: ToolchainContext
 ): Promise<RustToolchain> {
   const toolchain =
     request.kind === 'preinstalled'
-      ? await resolvePreinstalled()
-      : await resolveRustup(request.toolchain, host);
+      ? await resolvePreinstalled(ctx)
+      : await resolveRustup(request.toolchain, ctx);
   requireRustSrc(toolchain);
-  host.info(
+  ctx.log.info(
     `Rust: ${toolchain.versionLine} (${toolchain.source}) at ${toolchain.rustc}; std sources at ${toolchain.rustSrc}`
   );
   return toolchain;
 }
 
-async function resolvePreinstalled(): Promise<RustToolchain> {
+async function resolvePreinstalled(ctx: ToolchainContext): Promise<RustToolchain> {
   const rustc = await io.which('rustc', false);
   const cargo = await io.which('cargo', false);
   if (!rustc || !cargo) {
@@ -193,7 +209,7 @@ async function resolvePreinstalled(): Promise<RustToolchain> {
       `rust-toolchain is 'preinstalled' but ${missing} is not on PATH. Install Rust (with the rust-src component) first, or set rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN}.`
     );
   }
-  return inspectRustc(rustc, cargo, 'preinstalled');
+  return inspectRustc(rustc, cargo, 'preinstalled', ctx.env.processEnv);
 }
 
 /**
@@ -205,12 +221,20 @@ export async function inspectRustc(
   rustc: string,
   cargo: string,
   source: RustToolchain['source'],
+  processEnv: ProcessEnv,
   rustupToolchain?: string
 ): Promise<RustToolchain> {
-  const pin: Record<string, string> =
-    rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {};
+  const pin = childEnv(
+    { processEnv },
+    rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {}
+  );
   const info = parseRustcVerbose(await runOrThrow(rustc, ['-vV'], pin));
   const sysroot = (await runOrThrow(rustc, ['--print', 'sysroot'], pin)).trim();
+  const env = toolchainEnv(
+    rustc,
+    info.release,
+    rustupToolchain ?? rustupToolchainOfSysroot(sysroot)
+  );
   return {
     rustc,
     cargo,
@@ -220,43 +244,55 @@ export async function inspectRustc(
     hostTriple: info.hostTriple,
     sysroot,
     rustSrc: rustSrcDir(sysroot),
-    env: toolchainEnv(rustc, info.release, rustupToolchain ?? rustupToolchainOfSysroot(sysroot)),
+    env,
+    childEnv: childEnv({ processEnv }, env),
     source
   };
 }
 
-async function resolveRustup(name: string, host: Host): Promise<RustToolchain> {
+async function resolveRustup(name: string, ctx: ToolchainContext): Promise<RustToolchain> {
   const rustup = await io.which('rustup', false);
   if (!rustup) {
     throw new ActionError(
       `rust-toolchain is '${name}', which the action installs with rustup, but rustup is not on PATH. Install rustup (https://rustup.rs), or set rust-toolchain to 'preinstalled' to use the rustc and cargo on PATH (they need the rust-src component).`
     );
   }
-  if (await isInstalledWithRustSrc(rustup, name)) {
-    host.info(`Rust: reusing installed toolchain ${name}`);
+  const env = childEnv(ctx.env);
+  if (await isInstalledWithRustSrc(rustup, name, ctx)) {
+    ctx.log.info(`Rust: reusing installed toolchain ${name}`);
   } else {
-    await installWithRustup(rustup, name, host);
+    await installWithRustup(rustup, name, ctx);
   }
-  const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'])).trim();
-  const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'])).trim();
-  return inspectRustc(rustc, cargo, 'rustup', name);
+  const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'], env)).trim();
+  const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'], env)).trim();
+  return inspectRustc(rustc, cargo, 'rustup', ctx.env.processEnv, name);
 }
 
-async function isInstalledWithRustSrc(rustup: string, name: string): Promise<boolean> {
+async function isInstalledWithRustSrc(
+  rustup: string,
+  name: string,
+  ctx: ToolchainContext
+): Promise<boolean> {
   // A probe, not an install: newer rustups would otherwise install a missing toolchain here.
-  const noInstall = { RUSTUP_AUTO_INSTALL: '0' };
-  const version = await run(rustup, ['run', name, 'rustc', '-vV'], noInstall);
+  const env = childEnv(ctx.env, { RUSTUP_AUTO_INSTALL: '0' });
+  const version = await run(rustup, ['run', name, 'rustc', '-vV'], { env });
   if (version.exitCode !== 0) return false;
-  const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], noInstall);
+  const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], { env });
   return sysroot.exitCode === 0 && existsSync(rustSrcMarker(sysroot.stdout.trim()));
 }
 
-async function installWithRustup(rustup: string, name: string, host: Host): Promise<void> {
+async function installWithRustup(
+  rustup: string,
+  name: string,
+  ctx: ToolchainContext
+): Promise<void> {
   const args = rustupInstallArgs(name);
-  host.info(`Rust: rustup ${args.join(' ')}`);
-  const log = (line: string): void => host.info(line);
+  ctx.log.info(`Rust: rustup ${args.join(' ')}`);
   // rustup's own output is streamed above; a Rust backtrace would only bury the cause
-  const result = await run(rustup, args, { RUST_BACKTRACE: '0' }, undefined, log);
+  const result = await run(rustup, args, {
+    env: childEnv(ctx.env, { RUST_BACKTRACE: '0' }),
+    onLine: line => ctx.log.info(line)
+  });
   if (result.exitCode !== 0) {
     throw new ActionError(
       `rustup could not install ${name} with rust-src (exit ${result.exitCode}): ${summarizeRustupFailure(result.stderr || result.stdout)}. Check that ${name} exists (dated nightlies are published daily; a rare date lacks some components) and that the runner can reach static.rust-lang.org; offline, use rust-toolchain 'preinstalled' with a rustc that has rust-src.`
@@ -283,18 +319,8 @@ export function summarizeRustupFailure(output: string): string {
 async function runOrThrow(
   program: string,
   args: string[],
-  extraEnv: Record<string, string> = {}
+  env: Record<string, string>
 ): Promise<string> {
-  const result = await run(program, args, extraEnv);
-  if (result.exitCode !== 0) {
-    throw new ActionError(
-      `'${program} ${args.join(' ')}' failed (exit ${result.exitCode}): ${tail(result.stderr)}`
-    );
-  }
-  return result.stdout;
-}
-
-/** This machine's rustup home (RUSTUP_HOME or ~/.rustup), for cache paths. */
-export function defaultRustupHome(): string {
-  return rustupHome(process.env, os.homedir());
+  const failure = `'${program} ${args.join(' ')}' failed`;
+  return (await runChecked(program, args, { env, failure })).stdout;
 }

@@ -5,11 +5,9 @@
  * target, so a spec that passes here is one rustc can really generate code for.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { ActionError } from '../errors.js';
-import type { Arch } from '../inputs.js';
-import { run, tail } from '../process.js';
+import type { Arch } from '../arch.js';
+import { runChecked } from '../process.js';
 import type { RustToolchain } from './toolchain.js';
 
 /**
@@ -46,24 +44,19 @@ export async function validateTargetSpec(
   arch: Arch,
   specPath: string
 ): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'ape-action-spec-probe-'));
+  // next to the spec: the runner's temp dir, never a global one
+  const dir = await mkdtemp(path.join(path.dirname(path.resolve(specPath)), '.spec-probe-'));
   try {
     const source = path.join(dir, 'probe.rs');
     await writeFile(source, PROBE_CRATE_SOURCE);
     const args = probeCompileArgs(path.resolve(specPath), source, path.join(dir, 'probe.o'));
     // The probe needs unstable features on any channel; cwd keeps a crate's rust-toolchain.toml
     // out of the picture for rustup proxies.
-    const result = await run(
-      toolchain.rustc,
-      args,
-      { ...toolchain.env, RUSTC_BOOTSTRAP: '1' },
-      dir
-    );
-    if (result.exitCode !== 0) {
-      throw new ActionError(
-        `${toolchain.versionLine} (${toolchain.rustc}) rejects the ${arch} target spec ${specPath}:\n${tail(result.stderr)}`
-      );
-    }
+    const result = await runChecked(toolchain.rustc, args, {
+      env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' },
+      cwd: dir,
+      failure: `${toolchain.versionLine} (${toolchain.rustc}) rejects the ${arch} target spec ${specPath}`
+    });
     return result.stderr.trim();
   } finally {
     await rm(dir, { recursive: true, force: true });

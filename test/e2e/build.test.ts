@@ -10,7 +10,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Caches } from '../../src/cache/service.js';
+import { parseInputs, type InputName } from '../../src/inputs.js';
+import { OUTPUT } from '../../src/outputs.js';
+import { runBuild } from '../../src/pipeline.js';
 import { RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
+import { folderCache } from '../helpers/folder-cache.js';
+import { MemoryHost, testRunnerEnv } from '../helpers/memory-host.js';
 import { makeRunnerDir, REPO_ROOT, runAsRunner, type RunnerResult } from '../helpers/runner.js';
 import { KIT_HINT, requireTools } from '../helpers/kit.mjs';
 import { makeStandinCosmocc } from '../helpers/standin-cosmocc.mjs';
@@ -54,6 +60,9 @@ function buildAction(inputs: Record<string, string>, env: Record<string, string 
   });
 }
 
+/** The inputs of the in-process run, as the action would read them. */
+const inProcessInputs: Partial<Record<InputName, string>> = {};
+
 function apelinkCalls(): string[][] {
   if (!existsSync(apelinkLog)) return [];
   return readFileSync(apelinkLog, 'utf8')
@@ -93,6 +102,12 @@ beforeAll(() => {
   targetDir = path.join(dir, 'target');
   apelinkLog = path.join(dir, 'apelink.log');
   mkdirSync(cargoHome);
+  Object.assign(inProcessInputs, {
+    'manifest-path': path.join(REPO_ROOT, 'examples', 'hello', 'Cargo.toml'),
+    'output-dir': path.join(dir, 'out-in-process'),
+    'cosmocc-dir': cosmocc,
+    'rust-toolchain': 'preinstalled'
+  });
   writeFileSync(
     path.join(cargoHome, 'config.toml'),
     `[source.crates-io]\nreplace-with = "stdvendor"\n[source.stdvendor]\ndirectory = "${DEBIAN_STD_VENDOR}"\n`
@@ -320,10 +335,11 @@ describe('mode: build failures leave one clear error and nothing behind', () => 
       mkdirSync(out, { recursive: true });
       writeFileSync(path.join(out, 'broken.com'), 'stale output of an earlier run');
       writeFileSync(path.join(out, 'SHA256SUMS'), 'stale');
-      const result = await buildAction({
-        'manifest-path': path.join(CRATES, 'broken', 'Cargo.toml'),
-        'output-dir': out
-      });
+      // a user who forces colour (CARGO_TERM_COLOR=always) still gets annotations
+      const result = await buildAction(
+        { 'manifest-path': path.join(CRATES, 'broken', 'Cargo.toml'), 'output-dir': out },
+        { CARGO_TERM_COLOR: 'always' }
+      );
       expectCleanFailure(result, /cargo build failed \(exit 101\)/, out);
       // the problem matcher is registered and matches the real rustc output
       const added = /::add-matcher::(.+)$/m.exec(result.stdout);
@@ -359,4 +375,51 @@ describe('mode: build failures leave one clear error and nothing behind', () => 
     );
     expectCleanFailure(result, /rust-src/);
   });
+});
+
+describe('runBuild in-process (the pipeline without the bundle)', () => {
+  it(
+    'builds examples/hello, saves the build cache in the post step and hits it on the next run',
+    async () => {
+      const host = new MemoryHost();
+      const store = folderCache(path.join(dir, 'actions-cache'));
+      // the runner dir and target dir of the builds above: same spec paths, so std is warm
+      const env = {
+        ...testRunnerEnv(dir),
+        cargoHome,
+        processEnv: {
+          ...process.env,
+          PATH: kitPath(),
+          CARGO_HOME: cargoHome,
+          CARGO_TARGET_DIR: targetDir
+        }
+      };
+      const ctx = { log: host, runner: host, env, annotations: false, cacheStore: store };
+      const config = parseInputs(name => inProcessInputs[name]);
+      const savedPath = process.env.PATH;
+      process.env.PATH = kitPath(); // `preinstalled` looks rustc up on this process's PATH
+      try {
+        const [ape] = await runBuild({ ...config, cache: true }, ctx);
+        expect(ape.arches).toEqual(['x86_64', 'aarch64']);
+        expect(host.outputs.get(OUTPUT.binary)).toBe(ape.path);
+        expect(run('sh', [ape.path, 'in', 'process']).stdout).toBe(
+          'Hello from an Actually Portable Executable!\nargs: in process\n'
+        );
+        await new Caches(host.reporter, { enabled: true, store }).saveRecorded();
+        expect(store.saved).toHaveLength(1);
+        expect(store.saved[0]).toMatch(/^ape-build-v1-/);
+
+        // the next job: the same key, restored from the stand-in service
+        const next = new MemoryHost();
+        await runBuild({ ...config, cache: true }, { ...ctx, log: next, runner: next });
+        expect(store.restored).toEqual(store.saved);
+        expect(next.lines.join('\n')).toContain(
+          `Restored cargo build output from the Actions cache (key ${store.saved[0]})`
+        );
+      } finally {
+        process.env.PATH = savedPath;
+      }
+    },
+    LONG
+  );
 });

@@ -9,16 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as tc from '@actions/tool-cache';
-import type { CacheService } from '../../src/cache/safe-cache.js';
-import { requiredCosmoccTools } from '../../src/cosmocc/layout.js';
+import type { CacheStore } from '../../src/cache/safe-cache.js';
+import { Caches } from '../../src/cache/service.js';
 import {
   installCosmocc,
   VERIFIED_SHA256_FILE,
+  type CosmoccRequest,
   type InstallCosmoccOptions
 } from '../../src/cosmocc/install.js';
+import { requiredCosmoccTools } from '../../src/cosmocc/tools.js';
 import { ActionError } from '../../src/errors.js';
-import { MemoryHost } from '../../src/host.js';
-import { parseInputs, type CosmoccRequest } from '../../src/inputs.js';
+import { MemoryHost, testRunnerEnv } from '../helpers/memory-host.js';
+import { parseInputs } from '../../src/inputs.js';
 import { makeCosmoccZip, writeCosmoccTree, type CosmoccZip } from '../helpers/cosmocc-zip.js';
 import { startScriptedServer, type Reply, type ScriptedServer } from '../helpers/http-server.js';
 
@@ -66,14 +68,22 @@ function requestFor(urls: string[], sha256 = zip.sha256): CosmoccRequest {
   return { version: VERSION, sha256, urls };
 }
 
+interface InstallOverrides extends Partial<InstallCosmoccOptions> {
+  /** The `cache` input. */
+  useCache?: boolean;
+  cacheService?: CacheStore;
+}
+
 function install(
   request: CosmoccRequest,
-  overrides: Partial<InstallCosmoccOptions> = {}
+  { useCache = false, cacheService, ...overrides }: InstallOverrides = {}
 ): ReturnType<typeof installCosmocc> {
+  const caches = new Caches(host.reporter, { enabled: useCache, store: cacheService });
   return installCosmocc(request, {
-    host,
+    log: host,
+    env: { ...testRunnerEnv(sandbox), tempDir: runnerTemp, toolCache },
     requiredTools: ALL_TOOLS,
-    useCache: false,
+    caches,
     retry: FAST_RETRY,
     ...overrides
   });
@@ -329,7 +339,7 @@ describe('installCosmocc with cosmocc-dir', () => {
 });
 
 /** A cache service backed by a local folder: save copies the path in, restore copies it back. */
-function folderCache(store: string): CacheService & { saved: string[] } {
+function folderCache(store: string): CacheStore & { saved: string[] } {
   const saved: string[] = [];
   const entry = (key: string): string => path.join(store, key);
   return {
@@ -402,7 +412,7 @@ describe('installCosmocc with the Actions cache', () => {
   });
 
   it('turns cache service errors into warnings and still installs', async () => {
-    const broken: CacheService = {
+    const broken: CacheStore = {
       isFeatureAvailable: () => true,
       restoreCache: async () => {
         throw new Error('cache service unreachable');

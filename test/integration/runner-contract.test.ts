@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { cacheStateName } from '../../src/cache/service.js';
 import { makeCosmoccZip, type CosmoccZip } from '../helpers/cosmocc-zip.js';
 import { startScriptedServer, type ScriptedServer } from '../helpers/http-server.js';
 import { makeRunnerDir, runAsRunner } from '../helpers/runner.js';
@@ -133,14 +134,17 @@ describe('mode: setup through the runner contract', () => {
 describe('post step', () => {
   it('with no cache service, saves nothing and does not fail', async () => {
     const dir = freshDir();
-    const state = {
-      'build-cache': JSON.stringify({
-        what: 'cargo build output',
-        key: 'k',
-        paths: [path.join(dir, 'workspace')],
-        enabled: true
-      })
+    // what the main step records for a build-cache miss (Caches.restore)
+    const entry = {
+      name: 'build',
+      what: 'cargo build output',
+      key: 'k',
+      restoreKeys: [],
+      explanation: [],
+      paths: [path.join(dir, 'workspace')],
+      save: 'post'
     };
+    const state = { [cacheStateName('build')]: JSON.stringify({ entry, enabled: true }) };
     const result = await runAsRunner({ dir, entry: 'post', inputs: {}, state });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(

@@ -9,7 +9,13 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../../src/errors.js';
+import type { Arch } from '../../src/arch.js';
+import { cosmoccTools } from '../../src/cosmocc/tools.js';
 import { writeLinkerWrapper } from '../../src/rust/linker-wrapper.js';
+
+/** The compiler path the tool map gives for a cosmocc whose bin/ is `bin`. */
+const compilerIn = (bin: string, arch: Arch): string =>
+  cosmoccTools(path.dirname(bin)).compiler(arch);
 
 let tmp: string;
 let cosmoBin: string;
@@ -95,7 +101,8 @@ const RUSTC_ARGS = [
 describe('writeLinkerWrapper', () => {
   let wrapper: string;
   beforeAll(async () => {
-    wrapper = await writeLinkerWrapper(path.join(tmp, 'wrappers dir'), 'x86_64', cosmoBin);
+    wrapper = path.join(tmp, 'wrappers dir', 'x86_64-unknown-linux-cosmo-linker');
+    await writeLinkerWrapper(wrapper, 'x86_64', compilerIn(cosmoBin, 'x86_64'));
   });
 
   it('writes an executable (755) script at an absolute path', () => {
@@ -153,7 +160,8 @@ describe('writeLinkerWrapper', () => {
   });
 
   it('calls the aarch64 compiler for aarch64', async () => {
-    const arm = await writeLinkerWrapper(path.join(tmp, 'wrappers dir'), 'aarch64', cosmoBin);
+    const arm = path.join(tmp, 'wrappers dir', 'aarch64-unknown-linux-cosmo-linker');
+    await writeLinkerWrapper(arm, 'aarch64', compilerIn(cosmoBin, 'aarch64'));
     expect(arm).not.toBe(wrapper);
     const { stderr, argv } = await runWrapper(arm, ['-lunwind', 'a.o'], { RUNNER_DEBUG: '1' });
     expect(stderr).toContain('aarch64-unknown-cosmo-cc');
@@ -163,11 +171,13 @@ describe('writeLinkerWrapper', () => {
   it('refuses a cosmocc bin directory without the compiler', async () => {
     const empty = path.join(tmp, 'empty bin');
     await mkdir(empty, { recursive: true });
-    await expect(writeLinkerWrapper(path.join(tmp, 'w2'), 'x86_64', empty)).rejects.toThrow(
-      ActionError
-    );
-    await expect(writeLinkerWrapper(path.join(tmp, 'w2'), 'x86_64', empty)).rejects.toThrow(
-      path.join(empty, 'x86_64-unknown-cosmo-cc')
-    );
+    const write = () =>
+      writeLinkerWrapper(
+        path.join(tmp, 'w2', 'linker'),
+        'x86_64',
+        path.join(empty, 'x86_64-unknown-cosmo-cc')
+      );
+    await expect(write()).rejects.toThrow(ActionError);
+    await expect(write()).rejects.toThrow(path.join(empty, 'x86_64-unknown-cosmo-cc'));
   });
 });

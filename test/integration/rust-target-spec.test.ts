@@ -12,17 +12,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../../src/errors.js';
-import { MemoryHost } from '../../src/host.js';
-import type { Arch } from '../../src/inputs.js';
+import { MemoryHost } from '../helpers/memory-host.js';
+import { cosmoTarget, type Arch } from '../../src/arch.js';
+import { planTargets } from '../../src/plan.js';
 import {
-  COSMO_TARGETS,
   printBuiltinSpec,
   renderTargetSpec,
   writeTargetSpecs,
   type TargetSpec
 } from '../../src/rust/target-spec.js';
 import { run } from '../../src/process.js';
-import { defaultRustupHome, inspectRustc, type RustToolchain } from '../../src/rust/toolchain.js';
+import { inspectRustc, type RustToolchain } from '../../src/rust/toolchain.js';
+import { testRunnerEnv } from '../helpers/memory-host.js';
 import { validateTargetSpec } from '../../src/rust/validate-spec.js';
 
 const DEBIAN_RUSTC = '/usr/bin/rustc';
@@ -30,7 +31,7 @@ const DEBIAN_RUSTC = '/usr/bin/rustc';
 /** Real rustc binaries (never rustup proxies), one per distinct version. */
 function findRustcs(): string[] {
   const candidates = [DEBIAN_RUSTC];
-  const toolchains = path.join(defaultRustupHome(), 'toolchains');
+  const toolchains = path.join(testRunnerEnv().rustupHome, 'toolchains');
   if (existsSync(toolchains)) {
     for (const name of readdirSync(toolchains).sort()) {
       candidates.push(path.join(toolchains, name, 'bin', 'rustc'));
@@ -67,7 +68,12 @@ describe.each(rustcs)('target specs with %s', rustc => {
   let dir: string;
 
   beforeAll(async () => {
-    toolchain = await inspectRustc(rustc, path.join(path.dirname(rustc), 'cargo'), 'preinstalled');
+    toolchain = await inspectRustc(
+      rustc,
+      path.join(path.dirname(rustc), 'cargo'),
+      'preinstalled',
+      process.env
+    );
     dir = await mkdtemp(path.join(os.tmpdir(), 'ape-action-specs-'));
   });
   afterAll(async () => {
@@ -77,21 +83,15 @@ describe.each(rustcs)('target specs with %s', rustc => {
   describe.each(['x86_64', 'aarch64'] as const)('%s', arch => {
     const specFor = async (sub: string): Promise<string> => {
       const host = new MemoryHost();
-      const linker = path.join(dir, sub, `${arch}-linker`);
-      const specs = await writeTargetSpecs(
-        toolchain,
-        [arch],
-        path.join(dir, sub),
-        { [arch]: linker },
-        host
-      );
+      const targets = planTargets([arch], path.join(dir, sub));
+      await writeTargetSpecs(toolchain, targets, host);
       expect(host.lines.filter(l => l.startsWith('warning'))).toEqual([]);
-      return specs[arch]!;
+      return targets[0].spec;
     };
 
     it('derives from the live builtin spec and validates with the same rustc', async () => {
       const specPath = await specFor(arch);
-      expect(path.basename(specPath)).toBe(`${COSMO_TARGETS[arch]}.json`);
+      expect(path.basename(specPath)).toBe(`${cosmoTarget(arch)}.json`);
       const spec = JSON.parse(await readFile(specPath, 'utf8')) as TargetSpec;
       const builtin = await printBuiltinSpec(toolchain, arch);
       expect(spec['data-layout']).toBe(builtin['data-layout']);
@@ -104,7 +104,7 @@ describe.each(rustcs)('target specs with %s', rustc => {
       const printed = await run(
         toolchain.rustc,
         ['-Z', 'unstable-options', '--print', 'target-spec-json', '--target', specPath],
-        { ...toolchain.env, RUSTC_BOOTSTRAP: '1' }
+        { env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' } }
       );
       expect(printed.stderr).toBe('');
       const spec = JSON.parse(printed.stdout) as TargetSpec;
@@ -133,13 +133,13 @@ describe.each(rustcs)('target specs with %s', rustc => {
       const layout = String(spec['data-layout']);
       const outdated = layout.replace(OUTDATED_LAYOUT_PART[arch], '');
       expect(outdated).not.toBe(layout);
-      const badPath = path.join(dir, `${arch}-bad`, `${COSMO_TARGETS[arch]}.json`);
+      const badPath = path.join(dir, `${arch}-bad`, `${cosmoTarget(arch)}.json`);
       await writeFile(badPath, renderTargetSpec({ ...spec, 'data-layout': outdated }));
 
       const cfg = await run(
         toolchain.rustc,
         ['-Z', 'unstable-options', '--print', 'cfg', '--target', badPath],
-        { ...toolchain.env, RUSTC_BOOTSTRAP: '1' }
+        { env: { ...toolchain.childEnv, RUSTC_BOOTSTRAP: '1' } }
       );
       expect(cfg.exitCode).toBe(0);
       expect(cfg.stdout).toContain(`target_arch="${arch}"`);
@@ -162,14 +162,9 @@ describe.each(rustcs)('target specs with %s', rustc => {
     ['is-builtin', { 'is-builtin': false }, 'unknown field']
   ])('rejects a spec with %s (what deriveTargetSpec removes)', async (_what, extra, complaint) => {
     const host = new MemoryHost();
-    const good = await writeTargetSpecs(
-      toolchain,
-      ['x86_64'],
-      path.join(dir, 'schema'),
-      { x86_64: path.join(dir, 'l') },
-      host
-    );
-    const spec = JSON.parse(await readFile(good.x86_64!, 'utf8')) as TargetSpec;
+    const good = planTargets(['x86_64'], path.join(dir, 'schema'));
+    await writeTargetSpecs(toolchain, good, host);
+    const spec = JSON.parse(await readFile(good[0].spec, 'utf8')) as TargetSpec;
     const badPath = path.join(dir, 'schema', 'rejected.json');
     await writeFile(badPath, renderTargetSpec({ ...spec, ...extra }));
     await expect(validateTargetSpec(toolchain, 'x86_64', badPath)).rejects.toThrow(complaint);
@@ -177,21 +172,15 @@ describe.each(rustcs)('target specs with %s', rustc => {
 
   it('writes both specs in one call, with stable names', async () => {
     const host = new MemoryHost();
-    const linkers = { x86_64: path.join(dir, 'x-linker'), aarch64: path.join(dir, 'a-linker') };
-    const specs = await writeTargetSpecs(
-      toolchain,
-      ['x86_64', 'aarch64'],
-      path.join(dir, 'both'),
-      linkers,
-      host
-    );
-    expect(specs).toEqual({
-      x86_64: path.join(dir, 'both', 'x86_64-unknown-linux-cosmo.json'),
-      aarch64: path.join(dir, 'both', 'aarch64-unknown-linux-cosmo.json')
-    });
-    for (const arch of ['x86_64', 'aarch64'] as const) {
-      const spec = JSON.parse(await readFile(specs[arch]!, 'utf8')) as TargetSpec;
-      expect(spec.linker).toBe(linkers[arch]);
+    const targets = planTargets(['aarch64', 'x86_64'], path.join(dir, 'both'));
+    await writeTargetSpecs(toolchain, targets, host);
+    expect(targets.map(t => t.spec)).toEqual([
+      path.join(dir, 'both', 'x86_64-unknown-linux-cosmo.json'),
+      path.join(dir, 'both', 'aarch64-unknown-linux-cosmo.json')
+    ]);
+    for (const target of targets) {
+      const spec = JSON.parse(await readFile(target.spec, 'utf8')) as TargetSpec;
+      expect(spec.linker).toBe(target.linker);
     }
     expect(host.lines.join('\n')).toContain(toolchain.versionLine);
   });

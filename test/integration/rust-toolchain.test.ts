@@ -11,7 +11,10 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { ActionError } from '../../src/errors.js';
-import { MemoryHost } from '../../src/host.js';
+import { MemoryHost, testRunnerEnv } from '../helpers/memory-host.js';
+
+/** The context resolving needs, with this process's environment (tests set PATH in it). */
+const toolchainContext = (log: MemoryHost) => ({ log, env: testRunnerEnv() });
 import { shellQuote } from '../../src/rust/linker-wrapper.js';
 import { resolveRustToolchain, rustupInstallArgs } from '../../src/rust/toolchain.js';
 import { RUSTUP_NIGHTLY } from '../fixtures/rustc-verbose.js';
@@ -46,7 +49,7 @@ async function writeScript(file: string, text: string): Promise<void> {
 }
 
 async function resolveError(request: Parameters<typeof resolveRustToolchain>[0]): Promise<Error> {
-  const result = await resolveRustToolchain(request, new MemoryHost()).then(
+  const result = await resolveRustToolchain(request, toolchainContext(new MemoryHost())).then(
     () => undefined,
     (err: unknown) => err
   );
@@ -61,7 +64,7 @@ describe('preinstalled, real compilers', () => {
     }
     process.env.PATH = '/usr/bin:/bin';
     const host = new MemoryHost();
-    const toolchain = await resolveRustToolchain({ kind: 'preinstalled' }, host);
+    const toolchain = await resolveRustToolchain({ kind: 'preinstalled' }, toolchainContext(host));
     expect(toolchain).toMatchObject({
       rustc: '/usr/bin/rustc',
       cargo: '/usr/bin/cargo',
@@ -89,7 +92,10 @@ describe('preinstalled, real compilers', () => {
     if (hasRustSrc) {
       // Not the case on the machine this was written on; on a runner whose stable has rust-src
       // the same call must succeed and pin the proxies to that toolchain.
-      const toolchain = await resolveRustToolchain({ kind: 'preinstalled' }, new MemoryHost());
+      const toolchain = await resolveRustToolchain(
+        { kind: 'preinstalled' },
+        toolchainContext(new MemoryHost())
+      );
       expect(toolchain.env.RUSTUP_TOOLCHAIN).toBe(path.basename(sysroot));
       return;
     }
@@ -184,9 +190,15 @@ esac
   it('installs a missing toolchain with rust-src, then uses its rustc and cargo', async () => {
     await makeRustup();
     const host = new MemoryHost();
-    const resolved = await resolveRustToolchain({ kind: 'rustup', toolchain }, host);
+    const resolved = await resolveRustToolchain(
+      { kind: 'rustup', toolchain },
+      toolchainContext(host)
+    );
     const tcDir = path.join(state, 'toolchains', toolchain);
-    expect(resolved).toEqual({
+    const { childEnv, ...described } = resolved;
+    // children get this process's environment plus the toolchain's pins
+    expect(childEnv).toMatchObject({ ...resolved.env, PATH: process.env.PATH });
+    expect(described).toEqual({
       rustc: path.join(tcDir, 'bin', 'rustc'),
       cargo: path.join(tcDir, 'bin', 'cargo'),
       versionLine: 'rustc 1.97.0-nightly (e50aa6fba 2026-05-19)',
@@ -212,7 +224,10 @@ esac
     });
     await writeFile(path.join(state, `installed-${toolchain}`), '');
     const host = new MemoryHost();
-    const resolved = await resolveRustToolchain({ kind: 'rustup', toolchain }, host);
+    const resolved = await resolveRustToolchain(
+      { kind: 'rustup', toolchain },
+      toolchainContext(host)
+    );
     expect(resolved.source).toBe('rustup');
     expect((await calls()).filter(c => c.includes('toolchain install'))).toEqual([]);
     expect(host.lines.join('\n')).toContain(`reusing installed toolchain ${toolchain}`);
@@ -221,7 +236,7 @@ esac
   it('installs rust-src into an installed toolchain that lacks it', async () => {
     await makeRustup();
     await writeFile(path.join(state, `installed-${toolchain}`), '');
-    await resolveRustToolchain({ kind: 'rustup', toolchain }, new MemoryHost());
+    await resolveRustToolchain({ kind: 'rustup', toolchain }, toolchainContext(new MemoryHost()));
     expect((await calls()).filter(c => c.includes('toolchain install'))).toHaveLength(1);
   });
 

@@ -1,17 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 import { apelinkArgv } from '../../src/ape/apelink.js';
+import type { Arch } from '../../src/arch.js';
+import { cosmoccTools } from '../../src/cosmocc/tools.js';
+import { planArches } from '../../src/plan.js';
 
-const bin = '/c/bin';
+const tools = cosmoccTools('/c');
+
+/** The inputs the fuse stage hands apelink: per arch of the plan, in the plan's order. */
+function inputs(files: Partial<Record<Arch, string>>): Array<{ arch: Arch; file: string }> {
+  const arches = Object.keys(files) as Arch[];
+  const plan = planArches(arches, { workDir: '/w', targetDirectory: '/t', profile: 'release' });
+  return plan.map(entry => ({ arch: entry.arch, file: files[entry.arch] as string }));
+}
 
 describe('apelinkArgv', () => {
   it('one arch: its loader, no Apple Silicon loader source', () => {
     expect(
-      apelinkArgv({ cosmoccBin: bin, inputs: { x86_64: '/t/x/hello' }, output: '/o/hello.com' })
+      apelinkArgv({ tools, inputs: inputs({ x86_64: '/t/x/hello' }), output: '/o/hello.com' })
     ).toEqual(['-l', '/c/bin/ape-x86_64.elf', '-o', '/o/hello.com', '/t/x/hello']);
   });
   it('aarch64 alone still embeds ape-m1.c (arm64 macOS starts through it)', () => {
     expect(
-      apelinkArgv({ cosmoccBin: bin, inputs: { aarch64: '/t/a/hello' }, output: '/o/hello.com' })
+      apelinkArgv({ tools, inputs: inputs({ aarch64: '/t/a/hello' }), output: '/o/hello.com' })
     ).toEqual([
       '-l',
       '/c/bin/ape-aarch64.elf',
@@ -25,8 +35,8 @@ describe('apelinkArgv', () => {
   it('two arches: both loaders, -M, inputs in the same order as the loaders', () => {
     expect(
       apelinkArgv({
-        cosmoccBin: bin,
-        inputs: { aarch64: '/t/a/hello', x86_64: '/t/x/hello' },
+        tools,
+        inputs: inputs({ aarch64: '/t/a/hello', x86_64: '/t/x/hello' }),
         output: '/o/hello.com'
       })
     ).toEqual([
@@ -45,8 +55,8 @@ describe('apelinkArgv', () => {
   it('several bins: one call each, nothing shared but the loaders', () => {
     const calls = ['a', 'b'].map(name =>
       apelinkArgv({
-        cosmoccBin: bin,
-        inputs: { x86_64: `/t/x/${name}`, aarch64: `/t/a/${name}` },
+        tools,
+        inputs: inputs({ x86_64: `/t/x/${name}`, aarch64: `/t/a/${name}` }),
         output: `/o/${name}.com`
       })
     );
@@ -55,7 +65,7 @@ describe('apelinkArgv', () => {
     expect(calls[0].slice(0, 6)).toEqual(calls[1].slice(0, 6));
   });
   it('refuses an empty call', () => {
-    expect(() => apelinkArgv({ cosmoccBin: bin, inputs: {}, output: '/o/x.com' })).toThrow(
+    expect(() => apelinkArgv({ tools, inputs: inputs({}), output: '/o/x.com' })).toThrow(
       /at least one/
     );
   });

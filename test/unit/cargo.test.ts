@@ -1,13 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  builtBinaryPath,
-  cargoBuildArgs,
-  cargoBuildEnv,
-  findLinkerOverrides,
-  profileDir,
-  selectBins,
-  type CargoMetadata
-} from '../../src/rust/cargo.js';
+import { cosmoccTools } from '../../src/cosmocc/tools.js';
+import { planArches, profileDir } from '../../src/plan.js';
+import { cargoBuildArgs, cargoBuildEnv } from '../../src/rust/cargo-build.js';
+import { findLinkerOverrides, selectBins, type CargoMetadata } from '../../src/rust/crate.js';
 
 function pkg(name: string, targets: Array<[string, string]>, version = '0.1.0') {
   return {
@@ -86,10 +81,7 @@ describe('cargoBuildArgs', () => {
   const base = {
     manifestPath: '/ws/Cargo.toml',
     profile: 'release',
-    specs: {
-      x86_64: '/t/x86_64-unknown-linux-cosmo.json',
-      aarch64: '/t/aarch64-unknown-linux-cosmo.json'
-    },
+    specs: ['/t/x86_64-unknown-linux-cosmo.json', '/t/aarch64-unknown-linux-cosmo.json'],
     selection: { bins: [{ package: 'cli', name: 'cli' }] },
     explicitBins: false,
     cargoArgs: [] as string[]
@@ -115,7 +107,7 @@ describe('cargoBuildArgs', () => {
   it('passes package, named bins and the user arguments last, untouched', () => {
     const args = cargoBuildArgs({
       ...base,
-      specs: { aarch64: '/t/a.json' },
+      specs: ['/t/a.json'],
       package: 'cli',
       explicitBins: true,
       selection: {
@@ -145,7 +137,8 @@ describe('cargoBuildArgs', () => {
 
 describe('cargoBuildEnv', () => {
   it('points cc-rs at the cosmo compilers per custom target', () => {
-    expect(cargoBuildEnv({ x86_64: 'x86_64-unknown-linux-cosmo' }, '/c/bin', '/w/ar')).toEqual({
+    const targets = [{ arch: 'x86_64' as const, target: 'x86_64-unknown-linux-cosmo' }];
+    expect(cargoBuildEnv(targets, cosmoccTools('/c'), '/w/ar')).toEqual({
       CC_x86_64_unknown_linux_cosmo: '/c/bin/x86_64-unknown-cosmo-cc',
       CXX_x86_64_unknown_linux_cosmo: '/c/bin/x86_64-unknown-cosmo-c++',
       AR_x86_64_unknown_linux_cosmo: '/w/ar'
@@ -164,9 +157,12 @@ describe('paths', () => {
     ]);
   });
   it('finds the built binary of a custom target', () => {
-    expect(builtBinaryPath('/ws/target', 'aarch64-unknown-linux-cosmo', 'dev', 'cli')).toBe(
-      '/ws/target/aarch64-unknown-linux-cosmo/debug/cli'
-    );
+    const [entry] = planArches(['aarch64'], {
+      workDir: '/w',
+      targetDirectory: '/ws/target',
+      profile: 'dev'
+    });
+    expect(entry.binary('cli')).toBe('/ws/target/aarch64-unknown-linux-cosmo/debug/cli');
   });
 });
 

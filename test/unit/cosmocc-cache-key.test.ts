@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cosmoccCacheKey } from '../../src/cosmocc/cache-key.js';
+import { cosmoccCacheKey } from '../../src/cache/keys.js';
 
 const SHA = '85b8c37a406d862e656ad4ec14be9f6ce474c1b436b9615e91a55208aced3f44';
 const base = { version: '4.0.2', sha256: SHA, platform: 'linux', arch: 'x64' };

@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { describeCosmoccInstall, type CosmoccInstall } from '../../src/cosmocc/install.js';
+import { cosmoccTools } from '../../src/cosmocc/tools.js';
 
 const SHA = '85b8c37a406d862e656ad4ec14be9f6ce474c1b436b9615e91a55208aced3f44';
 const base: CosmoccInstall = {
   root: '/t/cosmocc/4.0.2/x64',
   bin: '/t/cosmocc/4.0.2/x64/bin',
+  tools: cosmoccTools('/t/cosmocc/4.0.2/x64'),
   version: '4.0.2',
   source: 'download',
   url: 'https://cosmo.zip/pub/cosmocc/cosmocc-4.0.2.zip',

@@ -3,9 +3,9 @@ import { ActionError } from '../../src/errors.js';
 import {
   detectCosmoccRoot,
   formatToolProblems,
-  mustBeExecutable,
-  requiredCosmoccTools
+  mustBeExecutable
 } from '../../src/cosmocc/layout.js';
+import { requiredCosmoccTools } from '../../src/cosmocc/tools.js';
 
 describe('detectCosmoccRoot', () => {
   it('finds bin/ at the top, as in the official zip', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { SafeCache, type CacheService } from '../../src/cache/safe-cache.js';
-import { MemoryHost } from '../../src/host.js';
+import { SafeCache, type CacheStore } from '../../src/cache/safe-cache.js';
+import { MemoryHost } from '../helpers/memory-host.js';
 
 /** A cache service whose every answer is scripted, recording the calls it gets. */
-function scriptedService(script: Partial<CacheService>): CacheService & { calls: string[] } {
+function scriptedService(script: Partial<CacheStore>): CacheStore & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -27,7 +27,7 @@ describe('SafeCache', () => {
         throw new Error('must not be asked');
       }
     });
-    const cache = new SafeCache(host, { enabled: false, service });
+    const cache = new SafeCache(host, { enabled: false, store: service });
     expect(await cache.restore('thing', ['/p'], 'k')).toBeUndefined();
     expect(await cache.save('thing', ['/p'], 'k')).toBe(false);
     expect(service.calls).toEqual([]);
@@ -40,7 +40,7 @@ describe('SafeCache', () => {
   it('skips with an info line where no cache service exists', async () => {
     const host = new MemoryHost();
     const service = scriptedService({ isFeatureAvailable: () => false });
-    const cache = new SafeCache(host, { enabled: true, service });
+    const cache = new SafeCache(host, { enabled: true, store: service });
     expect(await cache.restore('thing', ['/p'], 'k')).toBeUndefined();
     expect(service.calls).toEqual([]);
     expect(host.lines[0]).toMatch(/not on a GitHub runner/);
@@ -53,7 +53,7 @@ describe('SafeCache', () => {
         throw new Error('service down');
       }
     });
-    const cache = new SafeCache(host, { enabled: true, service });
+    const cache = new SafeCache(host, { enabled: true, store: service });
     expect(await cache.restore('thing', ['/p'], 'k')).toBeUndefined();
     expect(host.lines).toEqual([
       'warning: Could not restore thing from the Actions cache (key k); continuing without it: service down'
@@ -67,7 +67,7 @@ describe('SafeCache', () => {
         throw new Error('reserved by another job');
       }
     });
-    const cache = new SafeCache(host, { enabled: true, service });
+    const cache = new SafeCache(host, { enabled: true, store: service });
     expect(await cache.save('thing', ['/p'], 'k')).toBe(false);
     expect(host.lines[0]).toMatch(/^warning: Could not save thing .*reserved by another job$/);
   });
@@ -76,7 +76,7 @@ describe('SafeCache', () => {
     const host = new MemoryHost();
     const cache = new SafeCache(host, {
       enabled: true,
-      service: scriptedService({ saveCache: async () => -1 })
+      store: scriptedService({ saveCache: async () => -1 })
     });
     expect(await cache.save('thing', ['/p'], 'k')).toBe(false);
     expect(host.lines).toEqual(['thing was not saved to the Actions cache (key k).']);
@@ -85,7 +85,7 @@ describe('SafeCache', () => {
   it('passes hits and saves through', async () => {
     const host = new MemoryHost();
     const service = scriptedService({ restoreCache: async (_p, key) => key });
-    const cache = new SafeCache(host, { enabled: true, service });
+    const cache = new SafeCache(host, { enabled: true, store: service });
     expect(await cache.restore('thing', ['/p'], 'k1')).toBe('k1');
     expect(await cache.save('thing', ['/p'], 'k2')).toBe(true);
     expect(service.calls).toEqual(['restore k1', 'save k2']);

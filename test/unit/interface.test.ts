@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { INPUT_DEFAULTS } from '../../src/inputs.js';
+import { OUTPUT } from '../../src/outputs.js';
 import { REPO_ROOT } from '../helpers/runner.js';
 
 interface ActionYml {
@@ -70,6 +71,9 @@ describe('action.yml', () => {
         'sha256'
       ].sort()
     );
+  });
+  it('declares exactly the outputs the code sets (the OUTPUT constants)', () => {
+    expect(Object.values(OUTPUT).sort()).toEqual(Object.keys(action.outputs).sort());
   });
 });
 

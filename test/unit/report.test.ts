@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderSha256Sums } from '../../src/ape/checksums.js';
-import { buildCacheKey, buildCachePaths } from '../../src/cache/build-cache.js';
-import { formatSize, renderBuildSummary } from '../../src/report/summary.js';
+import { buildCacheKey, buildCachePaths } from '../../src/cache/keys.js';
+import { formatBytes as formatSize } from '../../src/format.js';
+import { renderBuildSummary } from '../../src/report/summary.js';
 import { rebaseRustcLocation, RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
 
 describe('renderSha256Sums', () => {
@@ -80,7 +81,12 @@ describe('buildCacheKey', () => {
     expect(buildCacheKey({ ...inputs, lockfile: '' }).key.endsWith('-nolock')).toBe(true);
   });
   it('caches the custom-target dirs and the host build-script dir', () => {
-    const paths = buildCachePaths('/ws/target', ['x86_64-unknown-linux-cosmo'], 'release');
+    const paths = buildCachePaths(
+      '/home/u/.cargo',
+      '/ws/target',
+      ['x86_64-unknown-linux-cosmo'],
+      'release'
+    );
     expect(paths.slice(-2)).toEqual([
       '/ws/target/x86_64-unknown-linux-cosmo',
       '/ws/target/release'
@@ -112,6 +118,13 @@ describe('rustc problem matcher', () => {
 describe('rebaseRustcLocation', () => {
   it('makes a location relative to the checkout when the crate is in a subdirectory', () => {
     expect(rebaseRustcLocation('  --> src/main.rs:4:20', '/repo/crates/cli', '/repo')).toBe(
+      '  --> crates/cli/src/main.rs:4:20'
+    );
+  });
+  it('rebases a coloured location line (rustc with colour forced), without its colours', () => {
+    const coloured =
+      '\u001b[0m  \u001b[0m\u001b[0m\u001b[1m\u001b[38;5;12m--> \u001b[0m\u001b[0msrc/main.rs:4:20\u001b[0m';
+    expect(rebaseRustcLocation(coloured, '/repo/crates/cli', '/repo')).toBe(
       '  --> crates/cli/src/main.rs:4:20'
     );
   });

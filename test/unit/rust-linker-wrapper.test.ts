@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
 import {
   arWrapperScript,
   ADDED_LINKER_FLAGS,
   DROPPED_LINKER_FLAGS,
-  cosmoCompilerPath,
-  linkerWrapperName,
   linkerWrapperScript,
   shellQuote
 } from '../../src/rust/linker-wrapper.js';
+import { cosmoccTools } from '../../src/cosmocc/tools.js';
+import { planTargets } from '../../src/plan.js';
 
 describe('linkerWrapperScript', () => {
   const script = linkerWrapperScript('x86_64', '/opt/cosmo cc/bin/x86_64-unknown-cosmo-cc');
@@ -59,7 +60,7 @@ describe('linkerWrapperScript', () => {
   });
 
   it('calls the aarch64 compiler for aarch64', () => {
-    const arm = linkerWrapperScript('aarch64', cosmoCompilerPath('/c/bin', 'aarch64'));
+    const arm = linkerWrapperScript('aarch64', cosmoccTools('/c').compiler('aarch64'));
     expect(arm).toContain("compiler='/c/bin/aarch64-unknown-cosmo-cc'\n");
     expect(arm).toContain('ape-action linker (aarch64)');
   });
@@ -72,7 +73,9 @@ describe('helpers', () => {
   });
 
   it('names the wrapper after the target', () => {
-    expect(linkerWrapperName('x86_64')).toBe('x86_64-unknown-linux-cosmo-linker');
+    expect(path.basename(planTargets(['x86_64'], '/w')[0].linker)).toBe(
+      'x86_64-unknown-linux-cosmo-linker'
+    );
   });
 });
 

@@ -1,15 +1,15 @@
 /**
- * The cargo stage: which bins exist (cargo metadata), the exact `cargo build` argv and
- * environment for a build-std of every requested arch in one invocation, and where cargo puts
- * each binary. argv/env/paths are pure functions; only metadata reading and the build run.
+ * The crate stage: which bins exist (cargo metadata, before anything is downloaded, so a typo in
+ * `bins` fails in seconds) and whether a cargo config could hijack the link. Selection and
+ * config reading are pure; only the metadata call runs anything.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
-import type { Host } from '../host.js';
-import type { Arch } from '../inputs.js';
-import { run, tail } from '../process.js';
+import type { Log } from '../log.js';
+import { runChecked } from '../process.js';
+import type { RustToolchain } from './toolchain.js';
 
 export interface CargoTarget {
   name: string;
@@ -41,16 +41,9 @@ export async function readCargoMetadata(
   manifestPath: string,
   env: Record<string, string>
 ): Promise<CargoMetadata> {
-  const result = await run(
-    cargo,
-    ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath],
-    env
-  );
-  if (result.exitCode !== 0) {
-    throw new ActionError(
-      `cargo metadata failed for ${manifestPath}:\n${tail(result.stderr, 2000)}`
-    );
-  }
+  const args = ['metadata', '--format-version', '1', '--no-deps', '--manifest-path', manifestPath];
+  const failure = `cargo metadata failed for ${manifestPath}`;
+  const result = await runChecked(cargo, args, { env, failure, tailChars: 2000 });
   return JSON.parse(result.stdout) as CargoMetadata;
 }
 
@@ -99,75 +92,6 @@ function candidatePackages(metadata: CargoMetadata, spec?: string): CargoPackage
   return defaults && defaults.length > 0 ? members.filter(p => defaults.includes(p.id)) : members;
 }
 
-/** The directory cargo names after a profile: `dev` and `test` build into `debug`. */
-export function profileDir(profile: string): string {
-  if (profile === 'dev' || profile === 'test') return 'debug';
-  if (profile === 'bench') return 'release';
-  return profile;
-}
-
-export interface CargoBuildPlan {
-  manifestPath: string;
-  profile: string;
-  /** Absolute target-spec path per arch. */
-  specs: Partial<Record<Arch, string>>;
-  selection: BinSelection;
-  /** True when the user named bins; otherwise every bin of the chosen packages. */
-  explicitBins: boolean;
-  package?: string;
-  cargoArgs: string[];
-}
-
-export function cargoBuildArgs(plan: CargoBuildPlan): string[] {
-  const args = ['build', '--manifest-path', plan.manifestPath];
-  // std is built from source for the custom targets; panic_abort because cosmo has no unwinder.
-  args.push('-Z', 'build-std=std,panic_abort', '-Z', 'json-target-spec');
-  for (const spec of Object.values(plan.specs)) args.push('--target', spec);
-  args.push('--profile', plan.profile);
-  if (plan.package !== undefined) args.push('--package', plan.package);
-  if (plan.explicitBins) {
-    for (const bin of plan.selection.bins) args.push('--bin', bin.name);
-  } else {
-    args.push('--bins');
-  }
-  return [...args, ...plan.cargoArgs];
-}
-
-/** cc-rs reads `CC_<target>` with the target's dashes turned into underscores. */
-export function targetEnvSuffix(targetName: string): string {
-  return targetName.replace(/-/g, '_');
-}
-
-/**
- * Environment that makes crates with C code (cc-rs) use cosmo's per-arch compilers for our
- * custom targets. AR goes through a wrapper: cosmoar is a script that Rust's Command cannot
- * exec directly ("Exec format error").
- */
-export function cargoBuildEnv(
-  targets: Partial<Record<Arch, string>>,
-  cosmoccBin: string,
-  arWrapper: string
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [arch, target] of Object.entries(targets) as Array<[Arch, string]>) {
-    const suffix = targetEnvSuffix(target);
-    env[`CC_${suffix}`] = path.join(cosmoccBin, `${arch}-unknown-cosmo-cc`);
-    env[`CXX_${suffix}`] = path.join(cosmoccBin, `${arch}-unknown-cosmo-c++`);
-    env[`AR_${suffix}`] = arWrapper;
-  }
-  return env;
-}
-
-/** Where cargo leaves a bin for a custom target: `<target-dir>/<target-name>/<profile-dir>/<bin>`. */
-export function builtBinaryPath(
-  targetDirectory: string,
-  targetName: string,
-  profile: string,
-  bin: string
-): string {
-  return path.join(targetDirectory, targetName, profileDir(profile), bin);
-}
-
 /**
  * Finds `[target.<musl or cfg>]` sections that set `linker` in a cargo config: such a setting
  * can win over the spec's linker and link with the wrong compiler.
@@ -192,13 +116,13 @@ export function findLinkerOverrides(configText: string): string[] {
 }
 
 /** A user `.cargo/config.toml` that sets a linker for musl or cfg() targets can win over ours. */
-export async function warnAboutLinkerOverrides(workspaceRoot: string, host: Host): Promise<void> {
+export async function warnAboutLinkerOverrides(workspaceRoot: string, log: Log): Promise<void> {
   for (let dir = workspaceRoot; ; dir = path.dirname(dir)) {
     for (const name of ['config.toml', 'config']) {
       const file = path.join(dir, '.cargo', name);
       if (!existsSync(file)) continue;
       for (const section of findLinkerOverrides(await readFile(file, 'utf8'))) {
-        host.warning(
+        log.warning(
           `${file} sets a linker in [${section}]; if it applies to the cosmo targets it links with the wrong compiler. Remove it for this build if the link fails.`,
           { file }
         );
@@ -206,4 +130,43 @@ export async function warnAboutLinkerOverrides(workspaceRoot: string, host: Host
     }
     if (path.dirname(dir) === dir) return;
   }
+}
+
+export interface CrateRequest {
+  manifestPath: string;
+  package?: string;
+  bins: string[];
+}
+
+export interface Crate {
+  metadata: CargoMetadata;
+  selection: BinSelection;
+}
+
+/** The stage: read the crate, pick its bins, warn about linker overrides. */
+export async function planCrate(
+  request: CrateRequest,
+  toolchain: RustToolchain,
+  log: Log
+): Promise<Crate> {
+  const metadata = await readCargoMetadata(
+    toolchain.cargo,
+    request.manifestPath,
+    toolchain.childEnv
+  );
+  const selection = selectBins(metadata, request);
+  log.info(`bins: ${selection.bins.map(b => b.name).join(', ')}`);
+  await warnAboutLinkerOverrides(metadata.workspace_root, log);
+  return { metadata, selection };
+}
+
+/** The manifest as an absolute path; a missing one is an input error, before anything runs. */
+export function resolveManifestPath(manifestPath: string, cwd: string): string {
+  const absolute = path.resolve(cwd, manifestPath);
+  if (!existsSync(absolute)) {
+    throw new ActionError(
+      `Input 'manifest-path' points at ${manifestPath}, which does not exist (resolved to ${absolute}); check out the repository first or set manifest-path to your crate's Cargo.toml.`
+    );
+  }
+  return absolute;
 }

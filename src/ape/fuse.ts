@@ -1,0 +1,78 @@
+/**
+ * The fuse stage: every bin's per-arch executables into one `.com` with apelink, each checked by
+ * the inspector, staged in a hidden folder and moved into place only when all of them are good,
+ * so a failed run never leaves a partial set of `.com` files that look like this run's output.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { CosmoccTools } from '../cosmocc/tools.js';
+import { ActionError } from '../errors.js';
+import type { ArchPlanEntry } from '../plan.js';
+import type { BuiltApe } from '../report/summary.js';
+import { fuseWithApelink } from './apelink.js';
+import { sha256File } from './checksums.js';
+import { inspectApeFile, missingArches } from './inspect.js';
+
+export interface FuseRequest {
+  bins: readonly string[];
+  plan: readonly ArchPlanEntry[];
+  tools: CosmoccTools;
+  outputDir: string;
+}
+
+export async function fuseBins(request: FuseRequest): Promise<BuiltApe[]> {
+  const staging = path.join(request.outputDir, `.ape-staging-${randomBytes(4).toString('hex')}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    const apes: BuiltApe[] = [];
+    for (const bin of request.bins) apes.push(await fuseOne(request, bin, staging));
+    for (const ape of apes) {
+      const final = path.join(request.outputDir, path.basename(ape.path));
+      await rename(ape.path, final);
+      ape.path = final;
+    }
+    return apes;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function fuseOne(request: FuseRequest, bin: string, staging: string): Promise<BuiltApe> {
+  const output = path.join(staging, `${bin}.com`);
+  const inputs = request.plan.map(entry => ({ arch: entry.arch, file: entry.binary(bin) }));
+  await fuseWithApelink({ tools: request.tools, inputs, output });
+  const arches = await checkEveryArchInside(output, bin, request.plan);
+  return {
+    bin,
+    path: output,
+    size: (await stat(output)).size,
+    arches,
+    sha256: await sha256File(output)
+  };
+}
+
+async function checkEveryArchInside(
+  file: string,
+  bin: string,
+  plan: readonly ArchPlanEntry[]
+): Promise<string[]> {
+  const wanted = plan.map(entry => entry.arch);
+  const report = await inspectApeFile(file);
+  const missing = report.isApe ? missingArches(report, wanted) : wanted;
+  if (!report.isApe || missing.length > 0) {
+    throw new ActionError(
+      `${bin}.com is not a complete APE: ${report.isApe ? `no ${missing.join(', ')} payload inside` : report.reason}. apelink's output does not hold every requested arch.`
+    );
+  }
+  return report.arches;
+}
+
+/** A failed run must not leave last run's `.com` looking like this run's output. */
+export async function removePreviousOutputs(
+  outputDir: string,
+  bins: readonly string[]
+): Promise<void> {
+  const names = [...bins.map(bin => `${bin}.com`), 'SHA256SUMS'];
+  await Promise.all(names.map(name => rm(path.join(outputDir, name), { force: true })));
+}
