@@ -38404,7 +38404,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5327);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8353);
 /** Entry of the local command (dist/cli.js): nothing but the call. */
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -38414,7 +38414,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5327:
+/***/ 8353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42100,6 +42100,118 @@ function distinct(values) {
     return [...new Set(values)];
 }
 
+;// CONCATENATED MODULE: ./src/progress.ts
+// Progress of the cosmocc download (about 422 MB), as text. Pure: the caller feeds byte counts
+// and a clock, and decides where the text goes (the action's log, or a terminal line).
+//
+// In the action's log every line stays forever, so `update` returns a line only now and then:
+// when `intervalMs` has passed since the last line, or when the download crosses the next
+// `stepPercent` step. A fast download thus logs about 100 / stepPercent lines and a slow one one
+// line per interval, however many chunks arrive. In a terminal the same figures are redrawn in
+// place (`renderTtyLine`) as often as the caller likes.
+const MIB = 1024 * 1024;
+function createProgress(options) {
+    const { now, intervalMs = 5000, stepPercent = 10, label = 'cosmocc' } = options;
+    const total = options.total !== undefined && options.total > 0 ? options.total : undefined;
+    const startedAt = now();
+    let bytes = 0;
+    let lastLineAt = startedAt;
+    let lastStep = 0;
+    const snapshot = () => ({ label, bytes, total, elapsedMs: now() - startedAt });
+    return {
+        update(bytesSoFar) {
+            bytes = bytesSoFar;
+            const at = now();
+            const step = total === undefined ? 0 : completedSteps(bytes, total, stepPercent);
+            const due = at - lastLineAt >= intervalMs || step > lastStep;
+            lastStep = Math.max(lastStep, step);
+            if (!due)
+                return undefined;
+            lastLineAt = at;
+            return describeProgress(snapshot());
+        },
+        snapshot,
+        finish(bytesSoFar) {
+            if (bytesSoFar !== undefined)
+                bytes = bytesSoFar;
+            return describeFinish(snapshot());
+        }
+    };
+}
+/**
+ * How many whole steps below 100 % are done. 100 % itself is not a step: `finish` reports the
+ * end, so a complete download does not log "100%" and then "done" right after it.
+ */
+function completedSteps(bytes, total, stepPercent) {
+    const lastStepBelowFull = Math.ceil(100 / stepPercent) - 1;
+    return Math.min(Math.floor(percentOf(bytes, total) / stepPercent), lastStepBelowFull);
+}
+/** Percent done, rounded down (never "100%" before the last byte), capped at 100 when the
+ * server sent more than its Content-Length promised. */
+function percentOf(bytes, total) {
+    return Math.min(100, Math.floor((bytes / total) * 100));
+}
+/** Bytes per second so far, or undefined before any time has passed. The average over the
+ * whole download rather than a recent window: steadier, and a better guess of the time left. */
+function rateOf(snapshot) {
+    return snapshot.elapsedMs > 0 ? snapshot.bytes / (snapshot.elapsedMs / 1000) : undefined;
+}
+function mib(bytes) {
+    return (bytes / MIB).toFixed(1);
+}
+/** `7 s`, `2 min 5 s`, `1 h 3 min`: whole seconds are precise enough for a download. */
+function formatDuration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60)
+        return `${s} s`;
+    if (s < 3600)
+        return `${Math.floor(s / 60)} min ${s % 60} s`;
+    return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+/** The figures without the label:
+ * `42% (180.3/422.1 MiB) at 35.2 MiB/s, 7 s left`, or `180.3 MiB at 35.2 MiB/s` without a total. */
+function progressFigures(snapshot) {
+    const { bytes, total } = snapshot;
+    const rate = rateOf(snapshot);
+    const size = total === undefined
+        ? `${mib(bytes)} MiB`
+        : `${percentOf(bytes, total)}% (${mib(bytes)}/${mib(total)} MiB)`;
+    if (rate === undefined)
+        return size;
+    const speed = `${size} at ${mib(rate)} MiB/s`;
+    if (total === undefined || rate === 0)
+        return speed;
+    return `${speed}, ${formatDuration(Math.max(0, total - bytes) / rate)} left`;
+}
+/** One log line, e.g. `cosmocc: 42% (180.3/422.1 MiB) at 35.2 MiB/s, 7 s left`. */
+function describeProgress(snapshot) {
+    return `${snapshot.label}: ${progressFigures(snapshot)}`;
+}
+/** The closing line, e.g. `cosmocc: 422.1 MiB in 12 s (35.2 MiB/s)`. */
+function describeFinish(snapshot) {
+    const rate = rateOf(snapshot);
+    const speed = rate === undefined ? '' : ` (${mib(rate)} MiB/s)`;
+    const time = formatDuration(snapshot.elapsedMs / 1000);
+    return `${snapshot.label}: ${mib(snapshot.bytes)} MiB in ${time}${speed}`;
+}
+const BAR_WIDTH = 20;
+function bar(snapshot) {
+    if (snapshot.total === undefined)
+        return '';
+    const filled = Math.round((percentOf(snapshot.bytes, snapshot.total) / 100) * BAR_WIDTH);
+    return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] `;
+}
+/**
+ * A line that redraws itself in a terminal: carriage return, bar and figures, then "erase to the
+ * end of the line" so a shorter line leaves no tail of the longer one before it. Kept one column
+ * short of the terminal width, because a line that fills the last column wraps in some
+ * terminals and the next `\r` then redraws only the wrapped part.
+ */
+function renderTtyLine(snapshot, columns = 80) {
+    const text = `${snapshot.label}: ${bar(snapshot)}${progressFigures(snapshot)}`;
+    return `\r${text.slice(0, Math.max(0, columns - 1))}\x1b[K`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli-surroundings.ts
 /**
  * The surroundings of the local command: plain console output, outputs printed at the end as
@@ -42107,8 +42219,10 @@ function distinct(values) {
  * PATH entries are printed, since a command cannot change its shell's PATH.
  */
 
-function cliLog(verbose) {
+
+function cliLog(verbose, terminal = process.stderr) {
     return {
+        ...(terminal.isTTY ? { liveProgress: liveLine(terminal) } : {}),
         info: message => console.log(message),
         warning: (message, props) => console.error(`warning: ${where(props)}${message}`),
         error: (message, props) => console.error(`error: ${where(props)}${message}`),
@@ -42149,6 +42263,20 @@ class CliRunnerFiles {
         if (this.summaryFile)
             await (0,promises_namespaceObject.appendFile)(this.summaryFile, markdown);
     }
+}
+/** Redraws one line on the terminal, at most ten times a second; `undefined` erases it. */
+function liveLine(terminal) {
+    let drawnAt = 0;
+    return snapshot => {
+        if (snapshot === undefined) {
+            terminal.write('\r\x1b[K');
+            return;
+        }
+        if (Date.now() - drawnAt < 100)
+            return;
+        drawnAt = Date.now();
+        terminal.write(renderTtyLine(snapshot, terminal.columns));
+    };
 }
 function where(props) {
     if (!props?.file)
@@ -100940,14 +101068,14 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 ;// CONCATENATED MODULE: ./src/format.ts
 /** How sizes and durations are written in logs and summaries: one place, one style. */
 const KIB = 1024;
-const MIB = 1024 * 1024;
+const format_MIB = 1024 * 1024;
 /** `512 B`, `3.4 KiB`, `421.96 MiB`. */
 function formatBytes(bytes) {
     if (bytes < KIB)
         return `${bytes} B`;
-    if (bytes < MIB)
+    if (bytes < format_MIB)
         return `${(bytes / KIB).toFixed(1)} KiB`;
-    return `${(bytes / MIB).toFixed(2)} MiB`;
+    return `${(bytes / format_MIB).toFixed(2)} MiB`;
 }
 /** `2.0 s` from milliseconds. */
 function formatSeconds(ms) {
@@ -100963,6 +101091,7 @@ function formatSeconds(ms) {
  * edge: one HTTP attempt (through @actions/http-client, which honours the runner's proxy
  * settings) and the loop over sources and attempts.
  */
+
 
 
 
@@ -101050,40 +101179,49 @@ class AttemptError extends Error {
  * removed and an ActionError says what happened to every source.
  */
 async function downloadVerified(version, urls, expectedSha256, dest, options) {
-    const { log } = options;
     const waits = backoffSchedule(options.retry ?? DEFAULT_RETRY);
-    const sleep = options.sleep ?? defaultSleep;
-    const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    const expected = expectedSha256.toLowerCase();
     const reports = [];
     for (const url of urls) {
         const report = { url, failures: [] };
         reports.push(report);
         for (let attempt = 0; attempt <= waits.length; attempt++) {
-            log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
-            const started = Date.now();
-            try {
-                const got = await fetchToFile(url, dest, idleTimeoutMs);
-                if (got.sha256 !== expected) {
-                    throw new ActionError(formatChecksumMismatch(version, url, expected, got.sha256));
-                }
-                log.info(`Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(Date.now() - started)}; SHA-256 verified (${got.sha256})`);
-                return { file: dest, url, sha256: got.sha256, bytes: got.bytes };
-            }
-            catch (err) {
-                await (0,promises_namespaceObject.rm)(dest, { force: true }); // never leave unverified bytes behind
-                if (!(err instanceof AttemptError))
-                    throw err;
-                report.failures.push(err.failure);
-                log.info(`  ${err.message}`);
-                if (!isTransient(err.failure) || attempt === waits.length)
-                    break;
-                log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
-                await sleep(waits[attempt]);
-            }
+            const got = await attemptOnce(url, attempt, dest, options, report);
+            if (got !== undefined)
+                return checkDigest(version, got, expectedSha256, dest, options.log);
+            const last = report.failures[report.failures.length - 1];
+            if (!isTransient(last) || attempt === waits.length)
+                break;
+            options.log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
+            await (options.sleep ?? defaultSleep)(waits[attempt]);
         }
     }
     throw new ActionError(formatDownloadFailure(version, reports));
+}
+/** One GET of one URL; a failure another try might fix is recorded in `report`. */
+async function attemptOnce(url, attempt, dest, options, report) {
+    options.log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
+    const started = Date.now();
+    try {
+        const got = await fetchToFile(url, dest, options);
+        return { url, ...got, ms: Date.now() - started };
+    }
+    catch (err) {
+        await (0,promises_namespaceObject.rm)(dest, { force: true }); // never leave unverified bytes behind
+        if (!(err instanceof AttemptError))
+            throw err;
+        report.failures.push(err.failure);
+        options.log.info(`  ${err.message}`);
+        return undefined;
+    }
+}
+async function checkDigest(version, got, expectedSha256, dest, log) {
+    const expected = expectedSha256.toLowerCase();
+    if (got.sha256 !== expected) {
+        await (0,promises_namespaceObject.rm)(dest, { force: true });
+        throw new ActionError(formatChecksumMismatch(version, got.url, expected, got.sha256));
+    }
+    log.info(`Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(got.ms)}; SHA-256 verified (${got.sha256})`);
+    return { file: dest, url: got.url, sha256: got.sha256, bytes: got.bytes };
 }
 /**
  * One GET, streamed through SHA-256 into `dest`. Throws AttemptError for anything another try
@@ -101091,7 +101229,7 @@ async function downloadVerified(version, urls, expectedSha256, dest, options) {
  * so that the response is consumed the moment it arrives, and closed before this returns so the
  * caller's cleanup cannot race it.
  */
-async function fetchToFile(url, dest, idleTimeoutMs) {
+async function fetchToFile(url, dest, options) {
     const file = (0,external_node_fs_namespaceObject.createWriteStream)(dest, { flags: 'wx' });
     try {
         await (0,external_node_events_.once)(file, 'open');
@@ -101099,6 +101237,7 @@ async function fetchToFile(url, dest, idleTimeoutMs) {
     catch (err) {
         throw new ActionError(`Could not create the download file ${dest}: ${errorMessage(err)}`);
     }
+    const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     // No client-level retries: this module decides what to retry, and it must see every failure.
     const client = new lib_HttpClient('ape-action', undefined, {
         allowRetries: false,
@@ -101106,7 +101245,11 @@ async function fetchToFile(url, dest, idleTimeoutMs) {
     });
     try {
         const message = await requestOk(client, url);
-        return await streamBody(message, file, idleTimeoutMs);
+        const total = parseContentLength(message.headers['content-length']);
+        const progress = showProgress(options, total);
+        const got = await streamBody(message, file, idleTimeoutMs, progress.update);
+        progress.finish(got.bytes);
+        return got;
     }
     finally {
         client.dispose();
@@ -101136,57 +101279,92 @@ async function requestOk(client, url) {
     }
     return response.message;
 }
+/**
+ * Where the download's progress goes: a live line where the log has one (a terminal), else a
+ * log line now and then (at most every ~5 s or 10 %: the Actions log keeps every line).
+ */
+function showProgress(options, total) {
+    const { log } = options;
+    const progress = createProgress({ total, now: Date.now, intervalMs: options.progressIntervalMs });
+    return {
+        update: bytes => {
+            const line = progress.update(bytes);
+            if (log.liveProgress)
+                log.liveProgress(progress.snapshot());
+            else if (line !== undefined)
+                log.info(line);
+        },
+        finish: bytes => {
+            log.liveProgress?.(undefined);
+            log.info(progress.finish(bytes));
+        }
+    };
+}
 /** Hashes and counts while writing; a body shorter than its Content-Length is "truncated". */
-async function streamBody(message, file, idleTimeoutMs) {
+async function streamBody(message, file, idleTimeoutMs, onBytes) {
     const expected = parseContentLength(message.headers['content-length']);
     const hash = (0,external_node_crypto_.createHash)('sha256');
+    const idle = watchIdle(message, idleTimeoutMs);
     let received = 0;
-    let idle;
-    let stalled = false;
-    const armIdleTimer = () => {
-        clearTimeout(idle);
-        idle = setTimeout(() => {
-            stalled = true;
-            message.destroy();
-        }, idleTimeoutMs);
-    };
-    armIdleTimer();
     try {
         await (0,external_node_stream_promises_namespaceObject.pipeline)(message, async function* (source) {
             for await (const chunk of source) {
-                armIdleTimer();
+                idle.rearm();
                 hash.update(chunk);
                 received += chunk.length;
+                onBytes(received);
                 yield chunk;
             }
         }, file);
     }
     catch (err) {
-        if (isLocalDiskError(err)) {
-            throw new ActionError(`Could not write the download to ${file.path}: ${errorMessage(err)}`);
-        }
-        if (stalled) {
-            const of = expected === undefined ? '' : ` of ${expected}`;
-            throw new AttemptError({
-                kind: 'network',
-                message: `no data for ${formatSeconds(idleTimeoutMs)} after ${received}${of} bytes`
-            });
-        }
-        if (expected !== undefined && received < expected) {
-            throw new AttemptError({ kind: 'truncated', received, expected });
-        }
-        throw new AttemptError({
-            kind: 'network',
-            message: `${errorMessage(err)} after ${received} bytes`
+        throw classifyStreamError(err, {
+            path: String(file.path),
+            stalled: idle.fired(),
+            received,
+            expected,
+            idleTimeoutMs
         });
     }
     finally {
-        clearTimeout(idle);
+        idle.stop();
     }
     if (expected !== undefined && received !== expected) {
         throw new AttemptError({ kind: 'truncated', received, expected });
     }
     return { sha256: hash.digest('hex'), bytes: received };
+}
+/** Destroys `message` when no data arrives for `ms`; `fired` tells the error handler why. */
+function watchIdle(message, ms) {
+    let timer;
+    let stalled = false;
+    const rearm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+            stalled = true;
+            message.destroy();
+        }, ms);
+    };
+    rearm();
+    return { rearm, fired: () => stalled, stop: () => clearTimeout(timer) };
+}
+function classifyStreamError(err, at) {
+    const { received, expected } = at;
+    if (isLocalDiskError(err)) {
+        return new ActionError(`Could not write the download to ${at.path}: ${errorMessage(err)}`);
+    }
+    if (at.stalled) {
+        const of = expected === undefined ? '' : ` of ${expected}`;
+        const message = `no data for ${formatSeconds(at.idleTimeoutMs)} after ${received}${of} bytes`;
+        return new AttemptError({ kind: 'network', message });
+    }
+    if (expected !== undefined && received < expected) {
+        return new AttemptError({ kind: 'truncated', received, expected });
+    }
+    return new AttemptError({
+        kind: 'network',
+        message: `${errorMessage(err)} after ${received} bytes`
+    });
 }
 /** Errors of our own disk: no other source or retry will fix these, so they end the download. */
 function isLocalDiskError(err) {

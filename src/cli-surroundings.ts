@@ -5,9 +5,14 @@
  */
 import { appendFile } from 'node:fs/promises';
 import type { AnnotationProps, Log, RunnerFiles } from './log.js';
+import { renderTtyLine, type ProgressSnapshot } from './progress.js';
 
-export function cliLog(verbose: boolean): Log {
+/** What the live line needs of a terminal (stderr by default). */
+type Terminal = Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>;
+
+export function cliLog(verbose: boolean, terminal: Terminal = process.stderr): Log {
   return {
+    ...(terminal.isTTY ? { liveProgress: liveLine(terminal) } : {}),
     info: message => console.log(message),
     warning: (message, props?: AnnotationProps) =>
       console.error(`warning: ${where(props)}${message}`),
@@ -47,6 +52,20 @@ export class CliRunnerFiles implements RunnerFiles {
   async appendSummary(markdown: string): Promise<void> {
     if (this.summaryFile) await appendFile(this.summaryFile, markdown);
   }
+}
+
+/** Redraws one line on the terminal, at most ten times a second; `undefined` erases it. */
+function liveLine(terminal: Terminal): (snapshot: ProgressSnapshot | undefined) => void {
+  let drawnAt = 0;
+  return snapshot => {
+    if (snapshot === undefined) {
+      terminal.write('\r\x1b[K');
+      return;
+    }
+    if (Date.now() - drawnAt < 100) return;
+    drawnAt = Date.now();
+    terminal.write(renderTtyLine(snapshot, terminal.columns));
+  };
 }
 
 function where(props?: AnnotationProps): string {

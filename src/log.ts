@@ -1,3 +1,5 @@
+import type { ProgressSnapshot } from './progress.js';
+
 /**
  * Where the pipeline's messages go. The action sends them to the runner (workflow commands via
  * @actions/core); the local command prints them. Stages take a Log instead of importing
@@ -21,6 +23,11 @@ export interface Log {
   /** Registers a problem matcher file (a no-op where nothing reads matchers). */
   addMatcher(file: string): void;
   removeMatcher(owner: string): void;
+  /**
+   * Redraws a live progress line (a terminal); `undefined` clears it. Absent where every line is
+   * kept (the Actions log): long work then logs a line now and then instead.
+   */
+  liveProgress?(snapshot: ProgressSnapshot | undefined): void;
 }
 
 /**

@@ -16,6 +16,7 @@ import { HttpClient } from '@actions/http-client';
 import { ActionError, errorMessage } from '../errors.js';
 import { formatBytes, formatSeconds } from '../format.js';
 import type { Log } from '../log.js';
+import { createProgress } from '../progress.js';
 
 export interface RetryPolicy {
   /** Attempts per URL, the first one included. */
@@ -58,6 +59,8 @@ export interface DownloadOptions {
   idleTimeoutMs?: number;
   /** Waits between attempts; tests may pass their own. */
   sleep?: (ms: number) => Promise<void>;
+  /** Longest quiet time between two progress lines in the log (default 5 s). */
+  progressIntervalMs?: number;
 }
 
 /**
@@ -150,40 +153,61 @@ export async function downloadVerified(
   dest: string,
   options: DownloadOptions
 ): Promise<VerifiedDownload> {
-  const { log } = options;
   const waits = backoffSchedule(options.retry ?? DEFAULT_RETRY);
-  const sleep = options.sleep ?? defaultSleep;
-  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const expected = expectedSha256.toLowerCase();
   const reports: SourceReport[] = [];
-
   for (const url of urls) {
     const report: SourceReport = { url, failures: [] };
     reports.push(report);
     for (let attempt = 0; attempt <= waits.length; attempt++) {
-      log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
-      const started = Date.now();
-      try {
-        const got = await fetchToFile(url, dest, idleTimeoutMs);
-        if (got.sha256 !== expected) {
-          throw new ActionError(formatChecksumMismatch(version, url, expected, got.sha256));
-        }
-        log.info(
-          `Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(Date.now() - started)}; SHA-256 verified (${got.sha256})`
-        );
-        return { file: dest, url, sha256: got.sha256, bytes: got.bytes };
-      } catch (err) {
-        await rm(dest, { force: true }); // never leave unverified bytes behind
-        if (!(err instanceof AttemptError)) throw err;
-        report.failures.push(err.failure);
-        log.info(`  ${err.message}`);
-        if (!isTransient(err.failure) || attempt === waits.length) break;
-        log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
-        await sleep(waits[attempt]);
-      }
+      const got = await attemptOnce(url, attempt, dest, options, report);
+      if (got !== undefined) return checkDigest(version, got, expectedSha256, dest, options.log);
+      const last = report.failures[report.failures.length - 1];
+      if (!isTransient(last) || attempt === waits.length) break;
+      options.log.info(`  retrying in ${formatSeconds(waits[attempt])}`);
+      await (options.sleep ?? defaultSleep)(waits[attempt]);
     }
   }
   throw new ActionError(formatDownloadFailure(version, reports));
+}
+
+/** One GET of one URL; a failure another try might fix is recorded in `report`. */
+async function attemptOnce(
+  url: string,
+  attempt: number,
+  dest: string,
+  options: DownloadOptions,
+  report: SourceReport
+): Promise<{ url: string; sha256: string; bytes: number; ms: number } | undefined> {
+  options.log.info(`Downloading ${url}${attempt > 0 ? ` (attempt ${attempt + 1})` : ''}`);
+  const started = Date.now();
+  try {
+    const got = await fetchToFile(url, dest, options);
+    return { url, ...got, ms: Date.now() - started };
+  } catch (err) {
+    await rm(dest, { force: true }); // never leave unverified bytes behind
+    if (!(err instanceof AttemptError)) throw err;
+    report.failures.push(err.failure);
+    options.log.info(`  ${err.message}`);
+    return undefined;
+  }
+}
+
+async function checkDigest(
+  version: string,
+  got: { url: string; sha256: string; bytes: number; ms: number },
+  expectedSha256: string,
+  dest: string,
+  log: Log
+): Promise<VerifiedDownload> {
+  const expected = expectedSha256.toLowerCase();
+  if (got.sha256 !== expected) {
+    await rm(dest, { force: true });
+    throw new ActionError(formatChecksumMismatch(version, got.url, expected, got.sha256));
+  }
+  log.info(
+    `Downloaded ${formatBytes(got.bytes)} in ${formatSeconds(got.ms)}; SHA-256 verified (${got.sha256})`
+  );
+  return { file: dest, url: got.url, sha256: got.sha256, bytes: got.bytes };
 }
 
 /**
@@ -195,7 +219,7 @@ export async function downloadVerified(
 async function fetchToFile(
   url: string,
   dest: string,
-  idleTimeoutMs: number
+  options: DownloadOptions
 ): Promise<{ sha256: string; bytes: number }> {
   const file = createWriteStream(dest, { flags: 'wx' });
   try {
@@ -203,6 +227,7 @@ async function fetchToFile(
   } catch (err) {
     throw new ActionError(`Could not create the download file ${dest}: ${errorMessage(err)}`);
   }
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // No client-level retries: this module decides what to retry, and it must see every failure.
   const client = new HttpClient('ape-action', undefined, {
     allowRetries: false,
@@ -210,7 +235,11 @@ async function fetchToFile(
   });
   try {
     const message = await requestOk(client, url);
-    return await streamBody(message, file, idleTimeoutMs);
+    const total = parseContentLength(message.headers['content-length']);
+    const progress = showProgress(options, total);
+    const got = await streamBody(message, file, idleTimeoutMs, progress.update);
+    progress.finish(got.bytes);
+    return got;
   } finally {
     client.dispose();
     await closeQuietly(file);
@@ -240,63 +269,106 @@ async function requestOk(client: HttpClient, url: string): Promise<IncomingMessa
   return response.message;
 }
 
+/**
+ * Where the download's progress goes: a live line where the log has one (a terminal), else a
+ * log line now and then (at most every ~5 s or 10 %: the Actions log keeps every line).
+ */
+function showProgress(
+  options: DownloadOptions,
+  total: number | undefined
+): { update(bytes: number): void; finish(bytes: number): void } {
+  const { log } = options;
+  const progress = createProgress({ total, now: Date.now, intervalMs: options.progressIntervalMs });
+  return {
+    update: bytes => {
+      const line = progress.update(bytes);
+      if (log.liveProgress) log.liveProgress(progress.snapshot());
+      else if (line !== undefined) log.info(line);
+    },
+    finish: bytes => {
+      log.liveProgress?.(undefined);
+      log.info(progress.finish(bytes));
+    }
+  };
+}
+
 /** Hashes and counts while writing; a body shorter than its Content-Length is "truncated". */
 async function streamBody(
   message: IncomingMessage,
   file: WriteStream,
-  idleTimeoutMs: number
+  idleTimeoutMs: number,
+  onBytes: (received: number) => void
 ): Promise<{ sha256: string; bytes: number }> {
   const expected = parseContentLength(message.headers['content-length']);
   const hash = createHash('sha256');
+  const idle = watchIdle(message, idleTimeoutMs);
   let received = 0;
-  let idle: NodeJS.Timeout | undefined;
-  let stalled = false;
-  const armIdleTimer = (): void => {
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      stalled = true;
-      message.destroy();
-    }, idleTimeoutMs);
-  };
-  armIdleTimer();
   try {
     await pipeline(
       message,
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
-          armIdleTimer();
+          idle.rearm();
           hash.update(chunk);
           received += chunk.length;
+          onBytes(received);
           yield chunk;
         }
       },
       file
     );
   } catch (err) {
-    if (isLocalDiskError(err)) {
-      throw new ActionError(`Could not write the download to ${file.path}: ${errorMessage(err)}`);
-    }
-    if (stalled) {
-      const of = expected === undefined ? '' : ` of ${expected}`;
-      throw new AttemptError({
-        kind: 'network',
-        message: `no data for ${formatSeconds(idleTimeoutMs)} after ${received}${of} bytes`
-      });
-    }
-    if (expected !== undefined && received < expected) {
-      throw new AttemptError({ kind: 'truncated', received, expected });
-    }
-    throw new AttemptError({
-      kind: 'network',
-      message: `${errorMessage(err)} after ${received} bytes`
+    throw classifyStreamError(err, {
+      path: String(file.path),
+      stalled: idle.fired(),
+      received,
+      expected,
+      idleTimeoutMs
     });
   } finally {
-    clearTimeout(idle);
+    idle.stop();
   }
   if (expected !== undefined && received !== expected) {
     throw new AttemptError({ kind: 'truncated', received, expected });
   }
   return { sha256: hash.digest('hex'), bytes: received };
+}
+
+/** Destroys `message` when no data arrives for `ms`; `fired` tells the error handler why. */
+function watchIdle(message: IncomingMessage, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  let stalled = false;
+  const rearm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      message.destroy();
+    }, ms);
+  };
+  rearm();
+  return { rearm, fired: () => stalled, stop: () => clearTimeout(timer) };
+}
+
+function classifyStreamError(
+  err: unknown,
+  at: { path: string; stalled: boolean; received: number; expected?: number; idleTimeoutMs: number }
+): Error {
+  const { received, expected } = at;
+  if (isLocalDiskError(err)) {
+    return new ActionError(`Could not write the download to ${at.path}: ${errorMessage(err)}`);
+  }
+  if (at.stalled) {
+    const of = expected === undefined ? '' : ` of ${expected}`;
+    const message = `no data for ${formatSeconds(at.idleTimeoutMs)} after ${received}${of} bytes`;
+    return new AttemptError({ kind: 'network', message });
+  }
+  if (expected !== undefined && received < expected) {
+    return new AttemptError({ kind: 'truncated', received, expected });
+  }
+  return new AttemptError({
+    kind: 'network',
+    message: `${errorMessage(err)} after ${received} bytes`
+  });
 }
 
 /** Errors of our own disk: no other source or retry will fix these, so they end the download. */

@@ -14,7 +14,12 @@ export type Reply =
   | { kind: 'truncated'; body: Buffer; sendBytes: number }
   /** 200 promising the whole body, sending `sendBytes`, then going silent (socket kept open). */
   | { kind: 'stall'; body: Buffer; sendBytes: number }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /**
+   * 200 sending `body` in `chunks` pieces `delayMs` apart: with a Content-Length, or (`chunked`)
+   * without one, as a server that does not know the size sends it.
+   */
+  | { kind: 'slow'; body: Buffer; chunks: number; delayMs: number; chunked?: boolean };
 
 export interface ScriptedServer {
   /** Absolute URL of `path` on this server. */
@@ -88,5 +93,24 @@ function answer(res: ServerResponse, reply: Reply): void {
     case 'redirect':
       res.writeHead(302, { location: reply.location }).end();
       return;
+    case 'slow':
+      void sendSlowly(res, reply);
+      return;
   }
+}
+
+async function sendSlowly(
+  res: ServerResponse,
+  reply: Extract<Reply, { kind: 'slow' }>
+): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': 'application/zip' };
+  if (!reply.chunked) headers['content-length'] = String(reply.body.length);
+  res.writeHead(200, headers);
+  const size = Math.ceil(reply.body.length / reply.chunks);
+  for (let at = 0; at < reply.body.length; at += size) {
+    if (res.destroyed) return;
+    res.write(reply.body.subarray(at, at + size));
+    await new Promise(resolve => setTimeout(resolve, reply.delayMs));
+  }
+  res.end();
 }
