@@ -72,10 +72,49 @@ const PTHREAD_ATTR_WRAPS = [
  * calls them internally too (under other names), and those calls must stay glibc's.
  * @type {Readonly<Record<StandinArch, readonly string[]>>}
  */
+/** Everything that reads or writes a sigset_t: cosmo's is 8 bytes (standin-runtime/sigset.c). */
+const SIGSET_WRAPS = [
+  'sigemptyset',
+  'sigfillset',
+  'sigaddset',
+  'sigdelset',
+  'sigismember',
+  'pthread_sigmask',
+  'sigprocmask'
+];
+
+/** cosmo's posix_spawnattr_t and file actions are pointers (standin-runtime/spawn.c). */
+const SPAWN_WRAPS = [
+  'posix_spawnattr_init',
+  'posix_spawnattr_destroy',
+  'posix_spawnattr_setflags',
+  'posix_spawnattr_getflags',
+  'posix_spawnattr_setpgroup',
+  'posix_spawnattr_setsigdefault',
+  'posix_spawnattr_setsigmask',
+  'posix_spawnattr_getsigmask',
+  'posix_spawn_file_actions_init',
+  'posix_spawn_file_actions_destroy',
+  'posix_spawn_file_actions_adddup2',
+  'posix_spawn_file_actions_addclose',
+  'posix_spawn_file_actions_addchdir_np',
+  'posix_spawn',
+  'posix_spawnp'
+];
+
 export const WRAPPED_FUNCTIONS = Object.freeze({
-  x86_64: Object.freeze([...PTHREAD_ATTR_WRAPS, 'sigaction']),
+  x86_64: Object.freeze([...PTHREAD_ATTR_WRAPS, 'sigaction', ...SIGSET_WRAPS, ...SPAWN_WRAPS]),
   // glibc's aarch64 struct stat is the kernel's generic layout; on x86_64 it has cosmo's offsets
-  aarch64: Object.freeze([...PTHREAD_ATTR_WRAPS, 'sigaction', 'stat', 'fstat', 'lstat', 'fstatat'])
+  aarch64: Object.freeze([
+    ...PTHREAD_ATTR_WRAPS,
+    'sigaction',
+    ...SIGSET_WRAPS,
+    ...SPAWN_WRAPS,
+    'stat',
+    'fstat',
+    'lstat',
+    'fstatat'
+  ])
 });
 
 /** @param {string} value */

@@ -141,6 +141,11 @@ describe.each(ARCHES)('the stand-in runtime on %s', arch => {
     expect(seen['xpg-as-int-is-pointer-low-half']).toBe('1');
   });
 
+  it('posix_spawnattr_t and file actions are pointers, sigset_t 8 bytes: nothing written past them', () => {
+    const seen = runFixture(arch, 'spawn-sigset');
+    expect(seen).toEqual({ spawnattr: '0 4 0', file_actions: '0 0 0', sigset: '0 1 0' });
+  });
+
   it('sigaction() reads and writes the 32-byte cosmo struct sigaction; a musl-layout one loses its flags', () => {
     const seen = runFixture(arch, 'sigaction');
     expect(seen['install']).toBe('0');

@@ -35,6 +35,12 @@
  * - sigaction.c (wrapped): cosmo's struct sigaction {handler, uint64_t sa_flags, restorer,
  *   uint64_t sa_mask}, 32 bytes (libc/calls/struct/sigaction.h, libc/calls/struct/sigset.h),
  *   converted to and from glibc's.
+ * - sigset.c (wrapped): cosmo's sigset_t is one uint64_t (libc/calls/struct/sigset.h), so
+ *   sigemptyset & co., pthread_sigmask and sigprocmask read and write 8 bytes, converted to and
+ *   from glibc's 128-byte set.
+ * - spawn.c (wrapped): cosmo's posix_spawnattr_t and posix_spawn_file_actions_t are pointers to
+ *   what init allocates (libc/proc/posix_spawn.h): 8 bytes where glibc's are 336 and 80.
+ * - getprogramexecutablename.c: GetProgramExecutableName (libc/cosmo.h), for C code that asks.
  * - stat.c (wrapped, aarch64 only): stat/fstat/lstat/fstatat fill cosmo's 144-byte struct stat,
  *   st_mode at 24, on both arches (libc/calls/struct/stat.h), converted from the kernel's as
  *   __stat2cosmo does (libc/calls/stat2cosmo.c). On x86_64 glibc's layout already has those
