@@ -28,6 +28,14 @@ const PRINT_ONLY_FIELDS = ['is-builtin'];
  */
 const MUSL_CRT_OBJECT_FIELDS = ['pre-link-objects-fallback', 'post-link-objects-fallback'];
 
+/**
+ * Fields cosmo needs at rustc's default, removed should a builtin ever set them. `code-model`:
+ * cosmo links at 0x400000 and builds its own C with the default (small) model; the large model
+ * puts code and data into .ltext/.lrodata/.ldata/.lbss, which cosmo's ape/ape.lds never names,
+ * so the linker places them as orphans (.ldata after _edata): a broken binary.
+ */
+const DEFAULT_ONLY_FIELDS = ['code-model'];
+
 /** What every cosmo target needs, whatever the arch. */
 const COMMON_OVERRIDES: TargetSpec = {
   // cosmocc links every program with -static -no-pie at a fixed address: no PIC, no PIE of
@@ -56,9 +64,6 @@ const COMMON_OVERRIDES: TargetSpec = {
 /** What differs per arch; gets the builtin spec to edit lists (features) rather than replace. */
 const ARCH_OVERRIDES: Record<Arch, (builtin: TargetSpec) => TargetSpec> = {
   x86_64: () => ({
-    // As the working public cosmo specs do: no assumption that code and data lie within the
-    // +-2 GiB a small-model instruction can reach. Costs some code size, never correctness.
-    'code-model': 'large',
     // cosmocc compiles everything with -mno-red-zone: Rust code shares its stacks with cosmo's
     // signal delivery, which may write just below the interrupted stack pointer.
     'disable-redzone': true
@@ -103,7 +108,8 @@ export function deriveTargetSpec(arch: Arch, builtin: TargetSpec, linkerPath: st
   }
   const spec: TargetSpec = withoutFields(builtin, [
     ...PRINT_ONLY_FIELDS,
-    ...MUSL_CRT_OBJECT_FIELDS
+    ...MUSL_CRT_OBJECT_FIELDS,
+    ...DEFAULT_ONLY_FIELDS
   ]);
   Object.assign(spec, COMMON_OVERRIDES, ARCH_OVERRIDES[arch](builtin));
   spec['linker-flavor'] = ccLinkerFlavor(builtin['linker-flavor']);

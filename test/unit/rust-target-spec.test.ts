@@ -93,8 +93,11 @@ describe.each(recorded)('deriveTargetSpec from $name', ({ arch, builtin }) => {
   });
 
   if (arch === 'x86_64') {
-    it('uses the large code model and no red zone', () => {
-      expect(spec['code-model']).toBe('large');
+    it('uses the default (small) code model, as cosmo does, and no red zone', () => {
+      expect(spec).not.toHaveProperty('code-model');
+      expect(
+        deriveTargetSpec(arch, { ...builtin, 'code-model': 'large' }, LINKER)
+      ).not.toHaveProperty('code-model');
       expect(spec['disable-redzone']).toBe(true);
       expect(spec['pre-link-args']).toEqual(builtin['pre-link-args']);
     });
