@@ -31,3 +31,10 @@ export function isArch(value: string): value is Arch {
 export function inArchOrder(arches: readonly Arch[]): Arch[] {
   return ARCHES.filter(arch => arches.includes(arch));
 }
+
+/** The arch of a CPU as Node names it (process.arch), or undefined for one cosmo does not build. */
+export function archOfNodeCpu(cpu: string): Arch | undefined {
+  if (cpu === 'x64') return 'x86_64';
+  if (cpu === 'arm64') return 'aarch64';
+  return undefined;
+}

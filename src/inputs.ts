@@ -32,6 +32,8 @@ export interface Config {
   cosmocc: CosmoccRequest;
   rustToolchain: RustToolchainRequest;
   cache: boolean;
+  /** Build std and the crate's libc against cosmo's ABI (src/runtime/). */
+  runtimeLayer: boolean;
 }
 
 /** Input names and defaults, exactly as in action.yml (a test keeps the two in step). */
@@ -49,7 +51,8 @@ export const INPUT_DEFAULTS = {
   'cosmocc-url': '',
   'cosmocc-dir': '',
   'rust-toolchain': DEFAULT_RUST_TOOLCHAIN,
-  cache: 'true'
+  cache: 'true',
+  'runtime-layer': 'true'
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -99,7 +102,8 @@ export function parseInputs(lookup: InputLookup): Config {
     outputDir: get('output-dir'),
     cosmocc,
     rustToolchain: parseRustToolchain(get('rust-toolchain')),
-    cache: parseBoolean('cache', get('cache'))
+    cache: parseBoolean('cache', get('cache')),
+    runtimeLayer: parseBoolean('runtime-layer', get('runtime-layer'))
   };
 }
 

@@ -5,24 +5,30 @@
  */
 import path from 'node:path';
 import { fuseBins, removePreviousOutputs } from './ape/fuse.js';
-import { buildCacheEntry, rustToolchainCacheEntry } from './cache/entries.js';
+import {
+  buildCacheEntry,
+  rustToolchainCacheEntry,
+  type BuildCacheRequest
+} from './cache/entries.js';
 import type { CacheStore } from './cache/safe-cache.js';
 import { Caches } from './cache/service.js';
-import { describeCosmoccInstall, installCosmocc, type CosmoccInstall } from './cosmocc/install.js';
-import { requiredCosmoccTools, type CosmoccTools } from './cosmocc/tools.js';
+import { describeCosmoccInstall, type CosmoccInstall } from './cosmocc/install.js';
+import { setUpCosmocc } from './cosmocc/stage.js';
+import type { CosmoccTools } from './cosmocc/tools.js';
 import type { Config } from './inputs.js';
 import type { Log, Reporter } from './log.js';
 import { OUTPUT } from './outputs.js';
 import { planArches, prepareWorkDir, type ArchPlanEntry } from './plan.js';
-import { publishBuildOutputs, publishCosmocc } from './report/outputs.js';
+import { publishBuildOutputs } from './report/outputs.js';
 import { renderBuildSummary, renderSetupSummary, type BuiltApe } from './report/summary.js';
 import type { RunnerEnv } from './runner-env.js';
+import { runtimeLayerFor, type RuntimeLayer } from './runtime/layer.js';
 import { buildWithCargo } from './rust/cargo-build.js';
 import { planCrate, resolveManifestPath } from './rust/crate.js';
 import { writeLinkerWrapper } from './rust/linker-wrapper.js';
 import { writeTargetSpecs } from './rust/target-spec.js';
 import { resolveRustToolchain, type RustToolchain } from './rust/toolchain.js';
-import { createStageTimer } from './stage-timer.js';
+import { createStageTimer, type StageTimer } from './stage-timer.js';
 
 /** The pipeline's surroundings, resolved once by the entry file. */
 export interface Surroundings extends Reporter {
@@ -35,7 +41,7 @@ export interface Surroundings extends Reporter {
 
 /** `mode: setup`: cosmocc on PATH, nothing else. */
 export async function runSetup(config: Config, ctx: Surroundings): Promise<CosmoccInstall> {
-  const cosmocc = await installAndPublishCosmocc(config, ctx, cachesFor(config, ctx));
+  const cosmocc = await setUpCosmocc(config, { ...ctx, caches: cachesFor(config, ctx) });
   await ctx.runner.appendSummary(renderSetupSummary(describeCosmoccInstall(cosmocc)));
   return cosmocc;
 }
@@ -48,36 +54,51 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const manifestPath = resolveManifestPath(config.manifestPath, env.cwd);
   const outputDir = path.resolve(env.cwd, config.outputDir);
   const workDir = await prepareWorkDir(env.tempDir);
-
   const toolchain = await stages.run('Rust toolchain', () => installRust(config, ctx, caches));
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
-  const crate = await stages.run('Crate', () =>
-    planCrate({ ...config, manifestPath }, toolchain, log)
-  );
+  const crateRequest = { ...config, manifestPath };
+  const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log));
   const bins = crate.selection.bins.map(bin => bin.name);
   await removePreviousOutputs(outputDir, bins);
-  const install = () => installAndPublishCosmocc(config, ctx, caches);
+  const install = () => setUpCosmocc(config, { ...ctx, caches });
   const cosmocc = await stages.run('cosmocc', install, false);
-  const { tools, version: cosmoccVersion } = cosmocc;
+  const { tools } = cosmocc;
   const targetDirectory = crate.metadata.target_directory;
   const plan = planArches(config.arches, { workDir, targetDirectory, profile: config.profile });
-
-  await stages.run('Target specs and linker wrappers', () =>
-    writeTargets(toolchain, plan, tools, log)
+  const prepared = { toolchain, plan, tools, crate, workDir, log };
+  const layer = await stages.run('Cosmo runtime layer', () =>
+    runtimeLayerFor(config.runtimeLayer, prepared)
   );
-  const cacheFor = { ...config, toolchain, cosmoccVersion, plan, crate, env };
+  await stages.run('Target specs and linker wrappers', () => writeTargets(prepared, layer));
+  const cacheFor = { ...config, ...prepared, cosmocc, env, layer };
   await stages.run('Restore build cache', restoreWith(caches, cacheFor), false);
-  const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
   const annotateRelativeTo = ctx.annotations ? env.cwd : undefined;
-  const build = { toolchain, targets: plan, tools, crate, options, workDir, annotateRelativeTo };
-  await stages.run('cargo build', () => buildWithCargo({ ...build, log }));
-  const apes = await stages.run('apelink', () => fuseBins({ bins, plan, tools, outputDir }));
-
+  const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
+  const build = { ...prepared, targets: plan, options, annotateRelativeTo, layer };
+  await stages.run('cargo build', () => buildWithCargo(build));
+  const fuse = { bins, plan, tools, outputDir, launch: cosmocc.apeLaunch };
+  const apes = await stages.run('apelink', () => fuseBins(fuse));
   await publishBuildOutputs(ctx, outputDir, apes);
-  const cosmoccLine = describeCosmoccInstall(cosmocc);
-  const report = { apes, rustc: toolchain.versionLine, cosmoccVersion, cosmoccLine };
-  await ctx.runner.appendSummary(renderBuildSummary({ ...report, stages: stages.stages }));
+  await ctx.runner.appendSummary(buildSummary(apes, toolchain, cosmocc, stages));
   return apes;
+}
+
+function buildSummary(
+  apes: BuiltApe[],
+  toolchain: RustToolchain,
+  cosmocc: CosmoccInstall,
+  timer: StageTimer
+): string {
+  const cosmoccLine = describeCosmoccInstall(cosmocc);
+  const rustc = toolchain.versionLine;
+  const report = {
+    apes,
+    rustc,
+    cosmoccVersion: cosmocc.version,
+    cosmoccLine,
+    stages: timer.stages
+  };
+  return renderBuildSummary(report);
 }
 
 function cachesFor(config: Config, ctx: Surroundings): Caches {
@@ -97,32 +118,19 @@ async function installRust(
   return resolveRustToolchain(request, ctx);
 }
 
-async function installAndPublishCosmocc(
-  config: Config,
-  ctx: Surroundings,
-  caches: Caches
-): Promise<CosmoccInstall> {
-  const requiredTools = requiredCosmoccTools(config.mode, config.arches);
-  const options = { log: ctx.log, env: ctx.env, requiredTools, caches };
-  const cosmocc = await installCosmocc(config.cosmocc, options);
-  publishCosmocc(ctx, cosmocc);
-  return cosmocc;
-}
-
+/** Linker wrappers (with the runtime layer's link arguments), then the specs that name them. */
 async function writeTargets(
-  toolchain: RustToolchain,
-  plan: ArchPlanEntry[],
-  tools: CosmoccTools,
-  log: Log
+  prepared: { toolchain: RustToolchain; plan: ArchPlanEntry[]; tools: CosmoccTools; log: Log },
+  layer: RuntimeLayer
 ): Promise<void> {
-  for (const { linker, arch } of plan) await writeLinkerWrapper(linker, arch, tools.compiler(arch));
+  const { toolchain, plan, tools, log } = prepared;
+  for (const { linker, arch } of plan) {
+    await writeLinkerWrapper(linker, arch, tools.compiler(arch), layer.linkArgs[arch]);
+  }
   await writeTargetSpecs(toolchain, plan, log);
 }
 
-function restoreWith(
-  caches: Caches,
-  request: Parameters<typeof buildCacheEntry>[0]
-): () => Promise<void> {
+function restoreWith(caches: Caches, request: BuildCacheRequest): () => Promise<void> {
   return async () => {
     await caches.restore(await buildCacheEntry(request));
   };

@@ -23,6 +23,8 @@ export interface RunnerEnv {
   cwd: string;
   /** The environment child processes start from. */
   processEnv: ProcessEnv;
+  /** Linux's binfmt_misc folder (where a hijacker of APE files would be registered). */
+  binfmtDir: string;
 }
 
 export interface MachineFacts {
@@ -47,7 +49,8 @@ export function resolveRunnerEnv(facts: MachineFacts): RunnerEnv {
     platform: facts.platform,
     cpu: facts.cpu,
     cwd: facts.cwd,
-    processEnv: env
+    processEnv: env,
+    binfmtDir: '/proc/sys/fs/binfmt_misc'
   };
 }
 

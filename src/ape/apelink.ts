@@ -3,6 +3,7 @@
  * so its contract (loaders for every arch, `-M ape-m1.c` whenever aarch64 is in) is unit-tested.
  */
 import type { Arch } from '../arch.js';
+import type { ApeLaunch } from '../cosmocc/binfmt.js';
 import type { CosmoccTools } from '../cosmocc/tools.js';
 import { ActionError } from '../errors.js';
 import { runChecked } from '../process.js';
@@ -12,6 +13,8 @@ export interface ApelinkCall {
   /** Per-arch ELF executables of one bin, in arch-plan order. */
   inputs: ReadonlyArray<{ arch: Arch; file: string }>;
   output: string;
+  /** 'sh': a binfmt_misc entry would hijack apelink, so it starts through its shell prolog. */
+  launch?: ApeLaunch;
 }
 
 /**
@@ -33,8 +36,12 @@ export function apelinkArgv(call: ApelinkCall): string[] {
 
 export async function fuseWithApelink(call: ApelinkCall): Promise<void> {
   const argv = apelinkArgv(call);
-  const command = `${call.tools.apelink} ${argv.join(' ')}`;
-  await runChecked(call.tools.apelink, argv, {
+  const viaSh = call.launch === 'sh';
+  const [program, args] = viaSh
+    ? ['sh', [call.tools.apelink, ...argv]]
+    : [call.tools.apelink, argv];
+  const command = `${program} ${args.join(' ')}`;
+  await runChecked(program, args, {
     failure: `apelink failed making ${call.output} (command: ${command})`,
     tailChars: 2000
   });

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ApeLaunch } from '../cosmocc/binfmt.js';
 import type { CosmoccTools } from '../cosmocc/tools.js';
 import { ActionError } from '../errors.js';
 import type { ArchPlanEntry } from '../plan.js';
@@ -19,6 +20,7 @@ export interface FuseRequest {
   plan: readonly ArchPlanEntry[];
   tools: CosmoccTools;
   outputDir: string;
+  launch?: ApeLaunch;
 }
 
 export async function fuseBins(request: FuseRequest): Promise<BuiltApe[]> {
@@ -41,7 +43,7 @@ export async function fuseBins(request: FuseRequest): Promise<BuiltApe[]> {
 async function fuseOne(request: FuseRequest, bin: string, staging: string): Promise<BuiltApe> {
   const output = path.join(staging, `${bin}.com`);
   const inputs = request.plan.map(entry => ({ arch: entry.arch, file: entry.binary(bin) }));
-  await fuseWithApelink({ tools: request.tools, inputs, output });
+  await fuseWithApelink({ tools: request.tools, inputs, output, launch: request.launch });
   const arches = await checkEveryArchInside(output, bin, request.plan);
   return {
     bin,

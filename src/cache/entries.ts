@@ -30,10 +30,12 @@ export function rustToolchainCacheEntry(
 
 export interface BuildCacheRequest {
   toolchain: RustToolchain;
-  cosmoccVersion: string;
+  cosmocc: { version: string };
   plan: readonly ArchPlanEntry[];
   profile: string;
   crate: { metadata: { workspace_root: string; target_directory: string } };
+  /** The runtime layer ('off' as its fingerprint without it). */
+  layer: { fingerprint: string };
   env: Pick<RunnerEnv, 'platform' | 'cpu' | 'cargoHome'>;
 }
 
@@ -46,9 +48,10 @@ export async function buildCacheEntry(request: BuildCacheRequest): Promise<Cache
     platform: request.env.platform,
     arch: request.env.cpu,
     rustc: request.toolchain.versionLine,
-    cosmoccVersion: request.cosmoccVersion,
+    cosmoccVersion: request.cosmocc.version,
     specs: await Promise.all(request.plan.map(entry => readFile(entry.spec, 'utf8'))),
     profile: request.profile,
+    runtime: request.layer.fingerprint,
     lockfile: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : ''
   });
   const paths = buildCachePaths(

@@ -52,6 +52,8 @@ export interface BuildCacheInputs {
   /** Content of every generated target spec, in arch order. */
   specs: string[];
   profile: string;
+  /** The runtime layer's fingerprint: generated libc and shims ('off' without the layer). */
+  runtime: string;
   /** Content of Cargo.lock ('' when the crate has none yet). */
   lockfile: string;
 }
@@ -65,7 +67,8 @@ export function buildCacheKey(inputs: BuildCacheInputs): CacheKey {
     inputs.rustc,
     inputs.cosmoccVersion,
     ...inputs.specs,
-    inputs.profile
+    inputs.profile,
+    inputs.runtime
   ]);
   const lock = inputs.lockfile ? shortHash([inputs.lockfile]) : 'nolock';
   const prefix = `ape-build-${BUILD_CACHE_VERSION}-${inputs.platform}-${inputs.arch}-${toolchain}-`;
@@ -77,6 +80,7 @@ export function buildCacheKey(inputs: BuildCacheInputs): CacheKey {
       `cosmocc: ${inputs.cosmoccVersion}`,
       `target specs: ${inputs.specs.length} (hashed)`,
       `profile: ${inputs.profile}`,
+      `runtime layer: ${inputs.runtime}`,
       `Cargo.lock: ${lock}`
     ]
   };

@@ -24,6 +24,7 @@ import {
   inspectCosmoccTools,
   listTwoLevels
 } from './layout.js';
+import type { ApeLaunch } from './binfmt.js';
 import { cosmoccTools, type CosmoccTools } from './tools.js';
 
 /** What the installer needs to know of a request (a subset of the parsed inputs). */
@@ -43,6 +44,8 @@ export interface CosmoccInstall {
   bin: string;
   /** Where each file the pipeline uses is. */
   tools: CosmoccTools;
+  /** How its APE tools start here (set after the install: see binfmt.ts). */
+  apeLaunch?: ApeLaunch;
   /** The requested version (not checked for cosmocc-dir). */
   version: string;
   source: 'cosmocc-dir' | 'tool-cache' | 'cache' | 'download';

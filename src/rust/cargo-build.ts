@@ -80,6 +80,8 @@ export interface CargoBuild {
   options: Omit<CargoBuildPlan, 'specs' | 'selection'>;
   /** Where the AR wrapper and the problem matcher are written. */
   workDir: string;
+  /** What the runtime layer adds: cargo's environment and argv (std workspace, libc patches). */
+  layer: { cargoEnv: Record<string, string>; cargoArgs: string[] };
   /** The checkout, for annotations; undefined where nothing reads problem matchers. */
   annotateRelativeTo?: string;
   log: Log;
@@ -89,7 +91,10 @@ export interface CargoBuild {
 export async function buildWithCargo(build: CargoBuild): Promise<void> {
   const { toolchain, targets, log } = build;
   const specs = targets.map(target => target.spec);
-  const args = cargoBuildArgs({ ...build.options, specs, selection: build.crate.selection });
+  const args = [
+    ...cargoBuildArgs({ ...build.options, specs, selection: build.crate.selection }),
+    ...build.layer.cargoArgs
+  ];
   const env = await cargoEnvironment(build);
   log.info(`${toolchain.cargo} ${args.join(' ')}`);
   const matcher = await registerMatcher(build);
@@ -112,6 +117,7 @@ async function cargoEnvironment(build: CargoBuild): Promise<Record<string, strin
   const env: Record<string, string> = {
     ...build.toolchain.childEnv,
     ...cargoBuildEnv(build.targets, build.tools, arWrapper),
+    ...build.layer.cargoEnv,
     // the rebasing below reads plain lines: colour codes would hide ` --> ` from it
     CARGO_TERM_COLOR: 'never'
   };

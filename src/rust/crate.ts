@@ -139,6 +139,8 @@ export interface CrateRequest {
 }
 
 export interface Crate {
+  /** The absolute manifest path the action was given. */
+  manifestPath: string;
   metadata: CargoMetadata;
   selection: BinSelection;
 }
@@ -157,7 +159,7 @@ export async function planCrate(
   const selection = selectBins(metadata, request);
   log.info(`bins: ${selection.bins.map(b => b.name).join(', ')}`);
   await warnAboutLinkerOverrides(metadata.workspace_root, log);
-  return { metadata, selection };
+  return { manifestPath: request.manifestPath, metadata, selection };
 }
 
 /** The manifest as an absolute path; a missing one is an input error, before anything runs. */

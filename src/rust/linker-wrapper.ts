@@ -49,20 +49,32 @@ export function shellQuote(value: string): string {
  * each original argument is shifted off the front and, unless dropped, appended at the back, so
  * every argument stays one word whatever it contains, with no eval. rustc passes a response file
  * (`@file`) instead of arguments when the command line is too long; those get a filtered copy.
+ * `extraArgs` (the runtime layer's objects and bindings) follow ADDED_LINKER_FLAGS.
  * `RUNNER_DEBUG=1` (the runner's debug logging) or `APE_ACTION_DEBUG=1` prints the final argv.
  */
-export function linkerWrapperScript(arch: Arch, compilerPath: string): string {
-  const dropPatterns = DROPPED_LINKER_FLAGS.map(shellQuote).join(' | ');
-  const grepPatterns = DROPPED_LINKER_FLAGS.map(flag => `-e ${shellQuote(flag)}`).join(' ');
-  const added = ADDED_LINKER_FLAGS.map(shellQuote).join(' ');
+export function linkerWrapperScript(
+  arch: Arch,
+  compilerPath: string,
+  extraArgs: readonly string[] = []
+): string {
+  const added = [...ADDED_LINKER_FLAGS, ...extraArgs].map(shellQuote).join(' ');
   return `#!/bin/sh
 # ape-action linker for ${arch}: rustc runs this as the target spec's linker. Generated; do not edit.
 # Forwards to cosmocc's ${arch} compiler without the flags rustc adds for musl that cosmo cannot
-# honour, and with the aliases std needs under cosmo.
+# honour, and with the aliases and runtime objects std needs under cosmo.
 compiler=${shellQuote(compilerPath)}
 rsp_dir=
 rsp_count=0
-for arg; do
+${filterArgumentsLoop()}
+set -- "$@" ${added}
+${debugAndExec(arch)}`;
+}
+
+/** The loop that rebuilds "$@" without the dropped flags (response files filtered too). */
+function filterArgumentsLoop(): string {
+  const dropPatterns = DROPPED_LINKER_FLAGS.map(shellQuote).join(' | ');
+  const grepPatterns = DROPPED_LINKER_FLAGS.map(flag => `-e ${shellQuote(flag)}`).join(' ');
+  return `for arg; do
   shift
   case $arg in
     ${dropPatterns})
@@ -85,9 +97,12 @@ for arg; do
       ;;
   esac
   set -- "$@" "$arg"
-done
-set -- "$@" ${added}
-if [ "\${RUNNER_DEBUG:-}" = 1 ] || [ "\${APE_ACTION_DEBUG:-}" = 1 ]; then
+done`;
+}
+
+/** Prints the final argv when asked, then runs the compiler (cleaning response-file copies). */
+function debugAndExec(arch: Arch): string {
+  return `if [ "\${RUNNER_DEBUG:-}" = 1 ] || [ "\${APE_ACTION_DEBUG:-}" = 1 ]; then
   printf 'ape-action linker (${arch}): %s' "$compiler" >&2
   printf " '%s'" "$@" >&2
   printf '\\n' >&2
@@ -109,7 +124,8 @@ exit "$status"
 export async function writeLinkerWrapper(
   file: string,
   arch: Arch,
-  compiler: string
+  compiler: string,
+  extraArgs: readonly string[] = []
 ): Promise<void> {
   try {
     await access(compiler, constants.X_OK);
@@ -118,7 +134,7 @@ export async function writeLinkerWrapper(
       `cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${path.dirname(compiler)} the bin/ directory of a complete cosmocc?`
     );
   }
-  await writeExecutable(file, linkerWrapperScript(arch, compiler));
+  await writeExecutable(file, linkerWrapperScript(arch, compiler, extraArgs));
 }
 
 /** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */

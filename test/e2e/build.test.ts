@@ -19,6 +19,7 @@ import { folderCache } from '../helpers/folder-cache.js';
 import { MemoryHost, testRunnerEnv } from '../helpers/memory-host.js';
 import { makeRunnerDir, REPO_ROOT, runAsRunner, type RunnerResult } from '../helpers/runner.js';
 import { KIT_HINT, requireTools } from '../helpers/kit.mjs';
+import { makeOfflineCargoHome } from '../helpers/offline-vendor.mjs';
 import { makeStandinCosmocc } from '../helpers/standin-cosmocc.mjs';
 
 const DEBIAN_STD_VENDOR = '/usr/lib/rustlib/src/rust/library/vendor';
@@ -49,8 +50,7 @@ function buildAction(inputs: Record<string, string>, env: Record<string, string 
     },
     env: {
       PATH: kitPath(),
-      // offline: std's and the crates' dependencies come from the vendored std sources; this is
-      // the test's doing, not the action's (a cargo config in a test-only CARGO_HOME)
+      // offline (see beforeAll): a cargo config in a test-only CARGO_HOME
       CARGO_HOME: cargoHome,
       // one target dir for every crate, so std is built once per arch for the whole suite
       CARGO_TARGET_DIR: targetDir,
@@ -101,17 +101,15 @@ beforeAll(() => {
   cargoHome = path.join(dir, 'cargo-home');
   targetDir = path.join(dir, 'target');
   apelinkLog = path.join(dir, 'apelink.log');
-  mkdirSync(cargoHome);
+  // offline: std's vendored crates and Debian's cc, as a source replacement in a test-only
+  // CARGO_HOME (the test's doing, not the action's)
+  makeOfflineCargoHome(cargoHome);
   Object.assign(inProcessInputs, {
     'manifest-path': path.join(REPO_ROOT, 'examples', 'hello', 'Cargo.toml'),
     'output-dir': path.join(dir, 'out-in-process'),
     'cosmocc-dir': cosmocc,
     'rust-toolchain': 'preinstalled'
   });
-  writeFileSync(
-    path.join(cargoHome, 'config.toml'),
-    `[source.crates-io]\nreplace-with = "stdvendor"\n[source.stdvendor]\ndirectory = "${DEBIAN_STD_VENDOR}"\n`
-  );
 });
 
 afterAll(() => {
@@ -419,6 +417,102 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
       } finally {
         process.env.PATH = savedPath;
       }
+    },
+    LONG
+  );
+});
+
+/** `probe: <category> pass|fail <detail>` lines as category -> [verdict, detail]. */
+function probeResults(stdout: string): Map<string, [string, string]> {
+  const lines = stdout.split('\n').filter(line => line.startsWith('probe: '));
+  return new Map(
+    lines.map(line => {
+      const [, category, verdict, ...detail] = line.split(' ');
+      return [category, [verdict, detail.join(' ')]];
+    })
+  );
+}
+
+/** Runs a per-arch probe binary: x86_64 natively, aarch64 (and its children) under qemu. */
+function runProbe(arch: 'x86_64' | 'aarch64', binary: string) {
+  const qemu = { PROBE_EXEC_WRAPPER: 'qemu-aarch64-static' };
+  const [command, args, env] =
+    arch === 'x86_64' ? [binary, [], {}] : ['qemu-aarch64-static', [binary], qemu];
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 10 * 60 * 1000
+  });
+  return { ...result, results: probeResults(result.stdout ?? '') };
+}
+
+const PROBE_CATEGORIES = [
+  'fs',
+  'threads',
+  'sync',
+  'time',
+  'process',
+  'errors',
+  'stdio',
+  'env',
+  'random',
+  'panic',
+  'net',
+  'ffi'
+];
+
+describe('examples/probe under the faithful stand-in', () => {
+  const probeBinary = (layer: string, arch: string) =>
+    path.join(dir, `target-probe-${layer}`, `${arch}-unknown-linux-cosmo`, 'release', 'probe');
+
+  async function buildProbe(layer: 'on' | 'off') {
+    const result = await buildAction(
+      {
+        'manifest-path': path.join(REPO_ROOT, 'examples', 'probe', 'Cargo.toml'),
+        'output-dir': path.join(dir, `out-probe-${layer}`),
+        'runtime-layer': layer === 'on' ? 'true' : 'false'
+      },
+      { CARGO_TARGET_DIR: path.join(dir, `target-probe-${layer}`) }
+    );
+    expectSuccess(result);
+    return result;
+  }
+
+  it(
+    'with the runtime layer: every category passes, x86_64 natively and aarch64 under qemu',
+    async () => {
+      const result = await buildProbe('on');
+      expect(result.stdout).toMatch(/cosmocc's struct layouts match the generated libc/);
+      for (const arch of ['x86_64', 'aarch64'] as const) {
+        const run = runProbe(arch, probeBinary('on', arch));
+        const failed = [...run.results].filter(([, [verdict]]) => verdict !== 'pass');
+        expect({ arch, failed, stderr: failed.length ? run.stderr : '' }).toEqual({
+          arch,
+          failed: [],
+          stderr: ''
+        });
+        expect([...run.results.keys()]).toEqual(PROBE_CATEGORIES);
+        expect(run.status).toBe(0);
+      }
+    },
+    LONG
+  );
+
+  it(
+    'without it (runtime-layer: false) the categories the facts name fail: the stand-in is faithful',
+    async () => {
+      const result = await buildProbe('off');
+      expect(result.stdout).toMatch(/runtime-layer is false/);
+      const x86 = runProbe('x86_64', probeBinary('off', 'x86_64'));
+      expect(x86.status).not.toBe(0);
+      // thread spawn trips the 64-byte pthread_attr_t; blocked waits busy-spin (no futex)
+      expect(x86.results.get('threads')?.[0]).toBe('fail');
+      expect(x86.results.get('sync')?.[0]).toBe('fail');
+      const arm = runProbe('aarch64', probeBinary('off', 'aarch64'));
+      expect(arm.status).not.toBe(0);
+      // aarch64 reads cosmo's struct stat with musl's layout
+      expect(arm.results.get('fs')?.[0]).toBe('fail');
+      expect(arm.results.get('threads')?.[0]).toBe('fail');
     },
     LONG
   );

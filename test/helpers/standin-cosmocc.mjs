@@ -22,6 +22,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { COSMO_DEFINED_SYMBOLS } from './cosmo-symbols.mjs';
 import { requireTools } from './kit.mjs';

@@ -53,6 +53,7 @@ describe('buildCacheKey', () => {
     cosmoccVersion: '4.0.2',
     specs: ['{"a":1}', '{"b":2}'],
     profile: 'release',
+    runtime: '0123456789abcdef',
     lockfile: '[[package]]\nname = "x"\n'
   };
   it('is stable and restores by the toolchain prefix', () => {
@@ -68,6 +69,7 @@ describe('buildCacheKey', () => {
       { cosmoccVersion: '4.0.3' },
       { specs: ['{"a":1}', '{"b":3}'] },
       { profile: 'dev' },
+      { runtime: 'off' },
       { lockfile: '' },
       { platform: 'darwin' },
       { arch: 'arm64' }
