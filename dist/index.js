@@ -102371,6 +102371,29 @@ class ConstResolver {
 }
 
 ;// CONCATENATED MODULE: ./src/runtime/syscall-shim.ts
+/**
+ * The C half of the runtime layer's syscall fix, as text. Why it exists (cosmopolitan 4.0.2):
+ * cosmo's `syscall()` (libc/stdio/syscall.c) knows only its own numbers 1..3 and says ENOSYS to
+ * every other, so std's futex (`libc::syscall(SYS_futex, ...)`) returns at once and every Mutex,
+ * Condvar, park, mpsc and Once busy-spins. One global `syscall` cannot serve Rust (Linux numbers)
+ * and C code compiled against cosmo's headers (cosmo's numbers) at once, so the generated `libc`
+ * crate points only Rust's `syscall` at `__ape_action_syscall`, which this module writes:
+ *
+ * - SYS_futex wait/wake ops go to `cosmo_futex_wait` / `cosmo_futex_wake` (libc/cosmo.h), which
+ *   use the host's own primitive on every OS (Linux futex, XNU ulock, FreeBSD umtx, Windows
+ *   WaitOnAddress; libc/intrin/cosmo_futex.c);
+ * - SYS_getrandom goes to cosmo's `getrandom()` (libc/calls/getrandom.c), SYS_gettid to `gettid()`;
+ * - everything else gets what a kernel without that call says, -1 with ENOSYS, so std takes its
+ *   fallbacks.
+ *
+ * Two numberings meet here. What Rust passes in and reads back is Linux's, baked into the libc
+ * crate: those numbers are parsed from the libc source in use (linux-abi.ts) and written as
+ * `LINUX_*` defines. What cosmo takes and returns is the host's, resolved by cosmo at start-up
+ * (CLOCK_MONOTONIC, ETIMEDOUT, ... are variables in cosmo's headers): the C macros are used for
+ * those, never a number. Errors go back to Rust in Linux's numbering, because std compares errno
+ * with the libc crate's constants (ETIMEDOUT is 110 there, 60 on a Mac).
+ */
+
 /** The C symbol the generated libc crate's `#[link_name]` points Rust's `syscall` at. */
 const SHIM_SYSCALL_SYMBOL = '__ape_action_syscall';
 /**
@@ -102383,17 +102406,11 @@ const SHIM_SYSCALL_SYMBOL = '__ape_action_syscall';
 const STRERROR_LINK_ARGS = ['-Wl,--defsym,__xpg_strerror_r=strerror_r'];
 /** The syscalls the shim serves (Linux names); every other number gets ENOSYS. */
 const ROUTED_SYSCALLS = (/* unused pure expression or super */ null && (['SYS_futex', 'SYS_getrandom', 'SYS_gettid']));
-/** Host errno values cosmo's futex and getrandom report, turned into Linux's for Rust. */
-const TRANSLATED_ERRNOS = [
-    'EPERM',
-    'EINTR',
-    'EAGAIN',
-    'EFAULT',
-    'EINVAL',
-    'ENOSYS',
-    'ETIMEDOUT',
-    'ECANCELED'
-];
+/**
+ * Host errno values cosmo's futex and getrandom report, turned into Linux's for Rust: every
+ * errno name the ABI reader reads.
+ */
+const TRANSLATED_ERRNOS = LINUX_NAMES.filter(name => /^E[A-Z]+$/.test(name));
 /** The C source of `__ape_action_syscall` for `arch`, with the Linux values `abi` holds for it. */
 function syscallShimSource(arch, abi) {
     const values = abi.values[arch];

@@ -20,7 +20,13 @@
  * those, never a number. Errors go back to Rust in Linux's numbering, because std compares errno
  * with the libc crate's constants (ETIMEDOUT is 110 there, 60 on a Mac).
  */
-import type { Arch, LinuxAbi, LinuxName, LinuxValues } from './linux-abi.js';
+import {
+  LINUX_NAMES,
+  type Arch,
+  type LinuxAbi,
+  type LinuxName,
+  type LinuxValues
+} from './linux-abi.js';
 
 /** The C symbol the generated libc crate's `#[link_name]` points Rust's `syscall` at. */
 export const SHIM_SYSCALL_SYMBOL = '__ape_action_syscall';
@@ -37,17 +43,11 @@ export const STRERROR_LINK_ARGS: readonly string[] = ['-Wl,--defsym,__xpg_strerr
 /** The syscalls the shim serves (Linux names); every other number gets ENOSYS. */
 export const ROUTED_SYSCALLS = ['SYS_futex', 'SYS_getrandom', 'SYS_gettid'] as const;
 
-/** Host errno values cosmo's futex and getrandom report, turned into Linux's for Rust. */
-const TRANSLATED_ERRNOS: readonly LinuxName[] = [
-  'EPERM',
-  'EINTR',
-  'EAGAIN',
-  'EFAULT',
-  'EINVAL',
-  'ENOSYS',
-  'ETIMEDOUT',
-  'ECANCELED'
-];
+/**
+ * Host errno values cosmo's futex and getrandom report, turned into Linux's for Rust: every
+ * errno name the ABI reader reads.
+ */
+const TRANSLATED_ERRNOS: readonly LinuxName[] = LINUX_NAMES.filter(name => /^E[A-Z]+$/.test(name));
 
 /** The C source of `__ape_action_syscall` for `arch`, with the Linux values `abi` holds for it. */
 export function syscallShimSource(arch: Arch, abi: LinuxAbi): string {

@@ -20,6 +20,7 @@ import { MemoryHost, testRunnerEnv } from '../helpers/memory-host.js';
 import { makeRunnerDir, REPO_ROOT, runAsRunner, type RunnerResult } from '../helpers/runner.js';
 import { KIT_HINT, requireTools } from '../helpers/kit.mjs';
 import { makeOfflineCargoHome } from '../helpers/offline-vendor.mjs';
+import { PROBE_CATEGORIES } from '../helpers/probe.js';
 import { makeStandinCosmocc } from '../helpers/standin-cosmocc.mjs';
 
 const DEBIAN_STD_VENDOR = '/usr/lib/rustlib/src/rust/library/vendor';
@@ -445,21 +446,6 @@ function runProbe(arch: 'x86_64' | 'aarch64', binary: string) {
   });
   return { ...result, results: probeResults(result.stdout ?? '') };
 }
-
-const PROBE_CATEGORIES = [
-  'fs',
-  'threads',
-  'sync',
-  'time',
-  'process',
-  'errors',
-  'stdio',
-  'env',
-  'random',
-  'panic',
-  'net',
-  'ffi'
-];
 
 describe('examples/probe under the faithful stand-in', () => {
   const probeBinary = (layer: string, arch: string) =>

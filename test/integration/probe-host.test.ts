@@ -18,22 +18,10 @@ import {
   PACKAGED_CRATES,
   STD_VENDOR_DIR
 } from '../helpers/offline-vendor.mjs';
+import { PROBE_CATEGORIES } from '../helpers/probe.js';
 
+const CATEGORIES = PROBE_CATEGORIES;
 const CRATE = fileURLToPath(new URL('../../examples/probe', import.meta.url));
-const CATEGORIES = [
-  'fs',
-  'threads',
-  'sync',
-  'time',
-  'process',
-  'errors',
-  'stdio',
-  'env',
-  'random',
-  'panic',
-  'net',
-  'ffi'
-];
 const LINE = /^probe: (\S+) (pass|fail) (.+)$/;
 const BUILD_TIMEOUT = 10 * 60 * 1000;
 
