@@ -5,8 +5,8 @@
  */
 import { split as shellSplit } from 'shlex';
 import { ARCHES, inArchOrder, isArch, type Arch } from './arch.js';
+import type { Config, Mode } from './config.js';
 import type { CosmoccRequest } from './cosmocc/install.js';
-import type { CosmoccMode } from './cosmocc/tools.js';
 import { InputError } from './errors.js';
 import { DEFAULT_RUST_TOOLCHAIN, type RustToolchainRequest } from './rust/toolchain.js';
 import {
@@ -17,24 +17,7 @@ import {
   knownSha256
 } from './cosmocc/versions.js';
 
-export type Mode = CosmoccMode;
-
-export interface Config {
-  mode: Mode;
-  manifestPath: string;
-  /** Empty means every bin target of the package(s). */
-  bins: string[];
-  package?: string;
-  arches: Arch[];
-  profile: string;
-  cargoArgs: string[];
-  outputDir: string;
-  cosmocc: CosmoccRequest;
-  rustToolchain: RustToolchainRequest;
-  cache: boolean;
-  /** Build std and the crate's libc against cosmo's ABI (src/runtime/). */
-  runtimeLayer: boolean;
-}
+export type { Config, Mode } from './config.js';
 
 /** Input names and defaults, exactly as in action.yml (a test keeps the two in step). */
 export const INPUT_DEFAULTS = {

@@ -15,7 +15,7 @@ import { Caches } from './cache/service.js';
 import { describeCosmoccInstall, type CosmoccInstall } from './cosmocc/install.js';
 import { setUpCosmocc } from './cosmocc/stage.js';
 import type { CosmoccTools } from './cosmocc/tools.js';
-import type { Config } from './inputs.js';
+import type { Config } from './config.js';
 import type { Log, Reporter } from './log.js';
 import { OUTPUT } from './outputs.js';
 import { planArches, prepareWorkDir, type ArchPlanEntry } from './plan.js';
