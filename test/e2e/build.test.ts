@@ -439,7 +439,9 @@ function runProbe(arch: 'x86_64' | 'aarch64', binary: string) {
   const qemu = { PROBE_EXEC_WRAPPER: 'qemu-aarch64-static' };
   const [command, args, env] =
     arch === 'x86_64' ? [binary, [], {}] : ['qemu-aarch64-static', [binary], qemu];
+  // in the test's own folder: a crashing child under qemu may leave a core file where it runs
   const result = spawnSync(command, args, {
+    cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 10 * 60 * 1000
