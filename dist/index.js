@@ -38404,7 +38404,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4715);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(187);
 /** Entry of the action's main step (dist/index.js): nothing but the call. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38414,7 +38414,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4715:
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -101861,6 +101861,104 @@ function renderSetupSummary(cosmoccLine) {
     return ['### cosmocc', '', cosmoccLine, ''].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/stamp.ts
+/**
+ * Stamps: work whose result depends only on a few named inputs is skipped on a warm run when
+ * none of them changed. A stamp file holds the inputs (as short hashes) and the result; the log
+ * says whether it hit and, on a miss, which input changed. A missing or unreadable stamp is a
+ * miss, never an error.
+ */
+
+
+
+/** Why the stored inputs do not match the current ones, or undefined when they all do. */
+function stampMissReason(stored, current) {
+    if (stored === undefined)
+        return 'no stamp from an earlier run';
+    const names = [...new Set([...Object.keys(stored), ...Object.keys(current)])].sort();
+    const changed = names.filter(name => stored[name] !== current[name]);
+    return changed.length === 0 ? undefined : `changed: ${changed.join(', ')}`;
+}
+/** sha256 of some text or bytes, short: enough to tell versions of a file apart. */
+function contentHash(content) {
+    return (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex').slice(0, 16);
+}
+async function readStamp(file, current) {
+    const stored = await (0,promises_namespaceObject.readFile)(file, 'utf8').then((parseStamp), () => undefined);
+    const reason = stampMissReason(stored?.inputs, current);
+    return reason === undefined ? { result: stored?.result } : { reason };
+}
+function parseStamp(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function writeStamp(file, inputs, result) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(file, `${JSON.stringify({ inputs, result }, null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/runtime/layer-stamp.ts
+/**
+ * The runtime layer on a warm run: its result depends only on the compiler, the std sources,
+ * cosmocc, the action's own code and the user's lockfile. When none of them changed since the
+ * last run (and what it generated is still there), the stored result is reused and the layout
+ * checks, the libc generation, the `cargo metadata` calls and the shim compiles are skipped. The
+ * log says which: a hit, or the inputs that changed.
+ */
+
+
+
+
+
+async function reuseOrGenerate(request, generate) {
+    const { log } = request;
+    const file = external_node_path_default().join(request.workDir, 'runtime', 'stamp.json');
+    const inputs = await layerStampInputs(request);
+    const stored = await readStamp(file, inputs);
+    const missing = stored.result?.files.filter(f => !(0,external_node_fs_namespaceObject.existsSync)(f)) ?? [];
+    if (stored.result && missing.length === 0) {
+        log.info(`runtime layer: stamp hit (${Object.keys(inputs).join(', ')} unchanged); reused`);
+        for (const warning of stored.result.warnings)
+            log.warning(warning);
+        return stored.result.layer;
+    }
+    const why = stored.reason ?? `generated files are gone (${missing[0]})`;
+    log.info(`runtime layer: stamp miss (${why}); generating`);
+    const generated = await generate(request);
+    await writeStamp(file, inputs, generated);
+    return generated.layer;
+}
+/** Everything the layer's result depends on, each as a short string. */
+async function layerStampInputs(request) {
+    const { toolchain, tools, crate } = request;
+    const arches = request.plan.map(entry => entry.arch);
+    const compilers = await Promise.all(arches.map(arch => fileIdentity(tools.compiler(arch))));
+    const headers = await Promise.all(['cosmo.h', external_node_path_default().join('libc', 'cosmo.h')].map(name => fileText(external_node_path_default().join(tools.include, name))));
+    const lock = external_node_path_default().join(crate.metadata.workspace_root, 'Cargo.lock');
+    return {
+        rustc: `${toolchain.versionLine} at ${toolchain.sysroot}`,
+        'rust-src Cargo.lock': contentHash(await fileText(external_node_path_default().join(toolchain.rustSrc, 'library', 'Cargo.lock'))),
+        cosmocc: contentHash([...compilers, ...headers].join('\0')),
+        'ape-action': contentHash(await (0,promises_namespaceObject.readFile)((0,external_node_url_.fileURLToPath)(import.meta.url))),
+        arches: arches.join(','),
+        crate: crate.manifestPath,
+        'Cargo.lock': contentHash(await fileText(lock)),
+        CARGO_HOME: toolchain.childEnv.CARGO_HOME ?? ''
+    };
+}
+async function fileText(file) {
+    return (0,promises_namespaceObject.readFile)(file, 'utf8').catch(() => '');
+}
+/** Path, size and modification time: a replaced or edited compiler script changes it. */
+async function fileIdentity(file) {
+    const info = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
+    return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
+}
+
 ;// CONCATENATED MODULE: ./src/runtime/layouts.ts
 /**
  * cosmo 4.0.2's layouts of the C structs whose musl definitions in Rust's `libc` crate disagree
@@ -103580,7 +103678,12 @@ async function patchUserLibc(metadata, options) {
 
 
 
+
+/** The stage's work: reused from the last run when nothing it depends on changed (stamp). */
 async function prepareRuntimeLayer(request) {
+    return reuseOrGenerate(request, generateRuntimeLayer);
+}
+async function generateRuntimeLayer(request) {
     const { toolchain, tools, log } = request;
     const arches = request.plan.map(entry => entry.arch);
     const dir = external_node_path_default().join(request.workDir, 'runtime');
@@ -103602,8 +103705,14 @@ async function prepareRuntimeLayer(request) {
         workDir: external_node_path_default().join(dir, 'shim')
     });
     const linkArgs = Object.fromEntries(arches.map(arch => [arch, shims[arch]?.linkArgs ?? []]));
-    const fingerprint = await fingerprintOf([std.libc.dir, ...user.libcDirs], shims);
-    return { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint };
+    const libcDirs = [std.libc.dir, ...user.libcDirs];
+    const fingerprint = await fingerprintOf(libcDirs, shims);
+    const objects = Object.values(shims).map(shim => shim.object);
+    return {
+        layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint },
+        files: [std.srcRoot, ...libcDirs, ...objects],
+        warnings: user.warnings
+    };
 }
 /**
  * The user's graph gets the same generated libc through `--config patch...`. cargo writes the
@@ -103615,15 +103724,16 @@ async function patchUsersLibc(request, dir, stdLibc) {
     const { manifestPath } = request.crate;
     const metadata = await cargoMetadata(toolchain, manifestPath, []);
     const patch = await patchUserLibc(metadata, { workDir: dir, std: stdLibc });
-    for (const warning of patch.warnings)
+    const { warnings } = patch;
+    for (const warning of warnings)
         log.warning(warning);
     if (patch.configArgs.length === 0)
-        return { cargoArgs: [], libcDirs: [] };
+        return { cargoArgs: [], libcDirs: [], warnings };
     const cargoArgs = [...(await lockfileCopyArgs(request, dir)), ...patch.configArgs];
     await cargoMetadata(toolchain, manifestPath, cargoArgs);
     const versions = patch.patched.map(libc => libc.version).join(', ');
     log.info(`your crate's libc ${versions} is patched to the generated copy for this build`);
-    return { cargoArgs, libcDirs: patch.patched.map(libc => libc.dir) };
+    return { cargoArgs, libcDirs: patch.patched.map(libc => libc.dir), warnings };
 }
 async function lockfileCopyArgs(request, dir) {
     const original = external_node_path_default().join(request.crate.metadata.workspace_root, 'Cargo.lock');

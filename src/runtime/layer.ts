@@ -23,6 +23,7 @@ import { runChecked } from '../process.js';
 import type { ArchTarget } from '../plan.js';
 import type { Crate } from '../rust/crate.js';
 import type { RustToolchain } from '../rust/toolchain.js';
+import { reuseOrGenerate } from './layer-stamp.js';
 import { checkCosmoLayouts } from './layout-check.js';
 import { buildShimObjects } from './shim-objects.js';
 import { patchUserLibc, prepareCosmoStd, tomlString, type CargoMetadata } from './std-workspace.js';
@@ -49,7 +50,19 @@ export interface RuntimeLayer {
   fingerprint: string;
 }
 
+/** What a generation leaves behind, for the stamp: the files a reuse needs, warnings to repeat. */
+export interface GeneratedLayer {
+  layer: RuntimeLayer;
+  files: string[];
+  warnings: string[];
+}
+
+/** The stage's work: reused from the last run when nothing it depends on changed (stamp). */
 export async function prepareRuntimeLayer(request: RuntimeLayerRequest): Promise<RuntimeLayer> {
+  return reuseOrGenerate(request, generateRuntimeLayer);
+}
+
+async function generateRuntimeLayer(request: RuntimeLayerRequest): Promise<GeneratedLayer> {
   const { toolchain, tools, log } = request;
   const arches = request.plan.map(entry => entry.arch);
   const dir = path.join(request.workDir, 'runtime');
@@ -73,8 +86,14 @@ export async function prepareRuntimeLayer(request: RuntimeLayerRequest): Promise
     workDir: path.join(dir, 'shim')
   });
   const linkArgs = Object.fromEntries(arches.map(arch => [arch, shims[arch]?.linkArgs ?? []]));
-  const fingerprint = await fingerprintOf([std.libc.dir, ...user.libcDirs], shims);
-  return { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint };
+  const libcDirs = [std.libc.dir, ...user.libcDirs];
+  const fingerprint = await fingerprintOf(libcDirs, shims);
+  const objects = Object.values(shims).map(shim => shim.object);
+  return {
+    layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint },
+    files: [std.srcRoot, ...libcDirs, ...objects],
+    warnings: user.warnings
+  };
 }
 
 /**
@@ -86,18 +105,19 @@ async function patchUsersLibc(
   request: RuntimeLayerRequest,
   dir: string,
   stdLibc: { dir: string; version: string }
-): Promise<{ cargoArgs: string[]; libcDirs: string[] }> {
+): Promise<{ cargoArgs: string[]; libcDirs: string[]; warnings: string[] }> {
   const { toolchain, log } = request;
   const { manifestPath } = request.crate;
   const metadata = await cargoMetadata(toolchain, manifestPath, []);
   const patch = await patchUserLibc(metadata, { workDir: dir, std: stdLibc });
-  for (const warning of patch.warnings) log.warning(warning);
-  if (patch.configArgs.length === 0) return { cargoArgs: [], libcDirs: [] };
+  const { warnings } = patch;
+  for (const warning of warnings) log.warning(warning);
+  if (patch.configArgs.length === 0) return { cargoArgs: [], libcDirs: [], warnings };
   const cargoArgs = [...(await lockfileCopyArgs(request, dir)), ...patch.configArgs];
   await cargoMetadata(toolchain, manifestPath, cargoArgs);
   const versions = patch.patched.map(libc => libc.version).join(', ');
   log.info(`your crate's libc ${versions} is patched to the generated copy for this build`);
-  return { cargoArgs, libcDirs: patch.patched.map(libc => libc.dir) };
+  return { cargoArgs, libcDirs: patch.patched.map(libc => libc.dir), warnings };
 }
 
 async function lockfileCopyArgs(request: RuntimeLayerRequest, dir: string): Promise<string[]> {

@@ -1,0 +1,67 @@
+/**
+ * The runtime layer on a warm run: its result depends only on the compiler, the std sources,
+ * cosmocc, the action's own code and the user's lockfile. When none of them changed since the
+ * last run (and what it generated is still there), the stored result is reused and the layout
+ * checks, the libc generation, the `cargo metadata` calls and the shim compiles are skipped. The
+ * log says which: a hit, or the inputs that changed.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contentHash, readStamp, writeStamp, type StampInputs } from '../stamp.js';
+import type { GeneratedLayer, RuntimeLayer, RuntimeLayerRequest } from './layer.js';
+
+export async function reuseOrGenerate(
+  request: RuntimeLayerRequest,
+  generate: (request: RuntimeLayerRequest) => Promise<GeneratedLayer>
+): Promise<RuntimeLayer> {
+  const { log } = request;
+  const file = path.join(request.workDir, 'runtime', 'stamp.json');
+  const inputs = await layerStampInputs(request);
+  const stored = await readStamp<GeneratedLayer>(file, inputs);
+  const missing = stored.result?.files.filter(f => !existsSync(f)) ?? [];
+  if (stored.result && missing.length === 0) {
+    log.info(`runtime layer: stamp hit (${Object.keys(inputs).join(', ')} unchanged); reused`);
+    for (const warning of stored.result.warnings) log.warning(warning);
+    return stored.result.layer;
+  }
+  const why = stored.reason ?? `generated files are gone (${missing[0]})`;
+  log.info(`runtime layer: stamp miss (${why}); generating`);
+  const generated = await generate(request);
+  await writeStamp(file, inputs, generated);
+  return generated.layer;
+}
+
+/** Everything the layer's result depends on, each as a short string. */
+export async function layerStampInputs(request: RuntimeLayerRequest): Promise<StampInputs> {
+  const { toolchain, tools, crate } = request;
+  const arches = request.plan.map(entry => entry.arch);
+  const compilers = await Promise.all(arches.map(arch => fileIdentity(tools.compiler(arch))));
+  const headers = await Promise.all(
+    ['cosmo.h', path.join('libc', 'cosmo.h')].map(name => fileText(path.join(tools.include, name)))
+  );
+  const lock = path.join(crate.metadata.workspace_root, 'Cargo.lock');
+  return {
+    rustc: `${toolchain.versionLine} at ${toolchain.sysroot}`,
+    'rust-src Cargo.lock': contentHash(
+      await fileText(path.join(toolchain.rustSrc, 'library', 'Cargo.lock'))
+    ),
+    cosmocc: contentHash([...compilers, ...headers].join('\0')),
+    'ape-action': contentHash(await readFile(fileURLToPath(import.meta.url))),
+    arches: arches.join(','),
+    crate: crate.manifestPath,
+    'Cargo.lock': contentHash(await fileText(lock)),
+    CARGO_HOME: toolchain.childEnv.CARGO_HOME ?? ''
+  };
+}
+
+async function fileText(file: string): Promise<string> {
+  return readFile(file, 'utf8').catch(() => '');
+}
+
+/** Path, size and modification time: a replaced or edited compiler script changes it. */
+async function fileIdentity(file: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined);
+  return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
+}
