@@ -101744,8 +101744,7 @@ function parseBinfmtEntry(name, text) {
         interpreter: '',
         offset: 0,
         magic: '',
-        mask: '',
-        extension: ''
+        mask: ''
     };
     for (const line of text.split('\n').map(l => l.trim())) {
         const [key, ...rest] = line.split(' ');
@@ -101760,8 +101759,6 @@ function parseBinfmtEntry(name, text) {
             entry.magic = value.toLowerCase();
         else if (key === 'mask')
             entry.mask = value.toLowerCase();
-        else if (key === 'extension')
-            entry.extension = value.replace(/^\./, '');
     }
     return entry;
 }
@@ -102298,7 +102295,7 @@ async function checkCosmoLayouts(compiler, arch, workDir, options = {}) {
 
 
 
-const linux_abi_ARCHES = ['x86_64', 'aarch64'];
+
 /**
  * Everything the shim decodes or reports. Syscall numbers: what std routes through
  * `libc::syscall` and cosmo can serve. Futex ops and flags: exactly what std's Linux futex uses
@@ -102370,7 +102367,7 @@ async function readLinuxAbi(libcSrc) {
     if (version === undefined) {
         throw new ActionError(`${libcSrc}/Cargo.toml has no [package] version`);
     }
-    const wanted = new Set(linux_abi_ARCHES.flatMap(libcSearchPath));
+    const wanted = new Set(ARCHES.flatMap(libcSearchPath));
     const files = new Map();
     for (const relative of wanted) {
         const text = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(libcSrc, relative), 'utf8').catch(() => undefined);
@@ -102720,7 +102717,7 @@ async function buildShimObjects(options) {
     const built = await Promise.all(options.arches.map(async (arch) => {
         const source = syscallShimSource(arch, abi);
         const object = await compileShim(arch, source, options);
-        return [arch, { object, linkArgs: [object, ...STRERROR_LINK_ARGS] }];
+        return [arch, { object, linkArgs: [object, ...STRERROR_LINK_ARGS], source }];
     }));
     return Object.fromEntries(built);
 }
@@ -103216,9 +103213,9 @@ function padding(offset, bytes) {
 
 
 
+
 /** The symbol Rust's `syscall` links to in the generated crate (the C shim defines it). */
 const RUST_SYSCALL_LINK_NAME = '__ape_action_syscall';
-const libc_crate_ARCHES = ['x86_64', 'aarch64'];
 /** What the generator reads besides the crate root: every Rust file of the Linux family. */
 const LIBC_SCAN_DIR = 'src/unix/linux_like';
 const LINUX_DIR = `${LIBC_SCAN_DIR}/linux`;
@@ -103228,16 +103225,16 @@ const LIBC_ROOT_FILE = 'src/lib.rs';
 const CHECKS_FILE = 'src/ape_action_layout_checks.rs';
 /** Where libc 0.2.x keeps musl's definitions of the structs cosmo lays out differently. */
 const STRUCT_REWRITES = [
-    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'pthread_attr_t', layout: 'pthread_attr_t', arches: libc_crate_ARCHES },
-    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'sigset_t', layout: 'sigset_t', arches: libc_crate_ARCHES },
-    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'sem_t', layout: 'sem_t', arches: libc_crate_ARCHES },
+    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'pthread_attr_t', layout: 'pthread_attr_t', arches: ARCHES },
+    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'sigset_t', layout: 'sigset_t', arches: ARCHES },
+    { file: `${MUSL_DIR}/b64/mod.rs`, item: 'sem_t', layout: 'sem_t', arches: ARCHES },
     { file: `${MUSL_DIR}/b64/x86_64/mod.rs`, item: 'stat', layout: 'stat', arches: ['x86_64'] },
     { file: `${MUSL_DIR}/b64/aarch64/mod.rs`, item: 'stat', layout: 'stat', arches: ['aarch64'] },
-    { file: `${MUSL_DIR}/mod.rs`, item: 'sigaction', layout: 'sigaction', arches: libc_crate_ARCHES },
-    { file: `${MUSL_DIR}/mod.rs`, item: 'statfs', layout: 'statfs', arches: libc_crate_ARCHES },
+    { file: `${MUSL_DIR}/mod.rs`, item: 'sigaction', layout: 'sigaction', arches: ARCHES },
+    { file: `${MUSL_DIR}/mod.rs`, item: 'statfs', layout: 'statfs', arches: ARCHES },
     // the crate's musl statfs64()/fstatfs64() hand their buffer to statfs()/fstatfs()
-    { file: `${MUSL_DIR}/mod.rs`, item: 'statfs64', layout: 'statfs', arches: libc_crate_ARCHES },
-    { file: `${LIBC_SCAN_DIR}/mod.rs`, item: 'utsname', layout: 'utsname', arches: libc_crate_ARCHES }
+    { file: `${MUSL_DIR}/mod.rs`, item: 'statfs64', layout: 'statfs', arches: ARCHES },
+    { file: `${LIBC_SCAN_DIR}/mod.rs`, item: 'utsname', layout: 'utsname', arches: ARCHES }
 ]; // prettier-ignore
 /** Generation failed on drift: names libc's version, the file and the item. */
 class LibcDriftError extends ActionError {
@@ -103276,7 +103273,7 @@ function movedTo(sources, rewrite) {
 }
 /** Points every `pub fn syscall(` a musl target compiles at the shim, for cosmo targets only. */
 function redirectSyscall(sources, extraCfg) {
-    const attr = `#[cfg_attr(${cosmoCfg(libc_crate_ARCHES, extraCfg)}, link_name = "${RUST_SYSCALL_LINK_NAME}")]`;
+    const attr = `#[cfg_attr(${cosmoCfg(ARCHES, extraCfg)}, link_name = "${RUST_SYSCALL_LINK_NAME}")]`;
     const changed = {};
     for (const [file, text] of Object.entries(sources.files)) {
         const compiledForMusl = file.startsWith(`${LINUX_DIR}/`) || file === `${LIBC_SCAN_DIR}/mod.rs`;
@@ -103321,7 +103318,7 @@ function layoutChecksModule(layouts, extraCfg) {
 function withChecksModule(libRs, extraCfg) {
     return (`${libRs.replace(/\s*$/, '\n')}\n` +
         "// Added by ape-action: the proof that the structs rewritten for cosmo have cosmo's layouts.\n" +
-        `#[cfg(${cosmoCfg(libc_crate_ARCHES, extraCfg)})]\n` +
+        `#[cfg(${cosmoCfg(ARCHES, extraCfg)})]\n` +
         `mod ${external_node_path_default().posix.basename(CHECKS_FILE, '.rs')};\n`);
 }
 /**
@@ -103595,14 +103592,6 @@ function missingRustSrc(file) {
     throw new ActionError(`${file} does not exist: building std for cosmo needs the rust-src component of this exact ` +
         `toolchain (rustup component add rust-src)`);
 }
-/** Runs cargo; a failure is an ActionError with cargo's own complaint. */
-async function cargoOutput(cargo, args, env, failure) {
-    const result = await run(cargo, args, { env });
-    if (result.exitCode !== 0) {
-        throw new ActionError(`${failure} (exit ${result.exitCode}):\n${tail(result.stderr)}`);
-    }
-    return result.stdout;
-}
 /**
  * The directory of libc `version`'s source as cargo would build it (downloaded if need be, or
  * from whatever source replacement cargo is configured with), via `cargo metadata` on a one-line
@@ -103616,7 +103605,7 @@ async function locateLibcSource(cargo, version, workDir, env) {
         'publish = false\n\n[lib]\npath = "lib.rs"\n\n[dependencies]\n' +
         `libc = { version = "=${version}", default-features = false }\n\n[workspace]\n`);
     await syncText(external_node_path_default().join(dir, 'lib.rs'), '');
-    const stdout = await cargoOutput(cargo, ['metadata', '--format-version', '1', '--manifest-path', external_node_path_default().join(dir, 'Cargo.toml')], env, `cannot get the source of libc ${version} (std's version)`);
+    const { stdout } = await runChecked(cargo, ['metadata', '--format-version', '1', '--manifest-path', external_node_path_default().join(dir, 'Cargo.toml')], { env, failure: `cannot get the source of libc ${version} (std's version)` });
     const metadata = JSON.parse(stdout);
     const libc = metadata.packages.find(pkg => pkg.name === 'libc' && pkg.version === version);
     if (!libc)
@@ -103706,7 +103695,7 @@ async function generateRuntimeLayer(request) {
     });
     const linkArgs = Object.fromEntries(arches.map(arch => [arch, shims[arch]?.linkArgs ?? []]));
     const libcDirs = [std.libc.dir, ...user.libcDirs];
-    const fingerprint = await fingerprintOf(libcDirs, shims);
+    const fingerprint = fingerprintOf(libcDirs, shims);
     const objects = Object.values(shims).map(shim => shim.object);
     return {
         layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint },
@@ -103753,12 +103742,12 @@ async function cargoMetadata(toolchain, manifestPath, extraArgs) {
     return JSON.parse(result.stdout);
 }
 /** A hash of every generated input: the libc copies are named by their content hash already. */
-async function fingerprintOf(libcDirs, shims) {
+function fingerprintOf(libcDirs, shims) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const dir of [...new Set(libcDirs)].sort())
         hash.update(external_node_path_default().basename(dir)).update('\0');
     for (const [arch, shim] of Object.entries(shims).sort()) {
-        hash.update(arch).update(await (0,promises_namespaceObject.readFile)(shim.object.replace(/\.o$/, '.c')));
+        hash.update(arch).update(shim.source);
     }
     return hash.digest('hex').slice(0, 16);
 }

@@ -21,10 +21,9 @@ export interface BinfmtEntry {
   enabled: boolean;
   interpreter: string;
   offset: number;
-  /** Hex of the magic bytes, '' for an extension entry. */
+  /** Hex of the magic bytes, '' for an entry that matches by file extension. */
   magic: string;
   mask: string;
-  extension: string;
 }
 
 /** How cosmocc's APE tools are started in this job. */
@@ -42,8 +41,7 @@ export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
     interpreter: '',
     offset: 0,
     magic: '',
-    mask: '',
-    extension: ''
+    mask: ''
   };
   for (const line of text.split('\n').map(l => l.trim())) {
     const [key, ...rest] = line.split(' ');
@@ -53,7 +51,6 @@ export function parseBinfmtEntry(name: string, text: string): BinfmtEntry {
     else if (key === 'offset') entry.offset = Number(value);
     else if (key === 'magic') entry.magic = value.toLowerCase();
     else if (key === 'mask') entry.mask = value.toLowerCase();
-    else if (key === 'extension') entry.extension = value.replace(/^\./, '');
   }
   return entry;
 }

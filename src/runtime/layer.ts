@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Arch } from '../arch.js';
 import type { CosmoccTools } from '../cosmocc/tools.js';
@@ -87,7 +87,7 @@ async function generateRuntimeLayer(request: RuntimeLayerRequest): Promise<Gener
   });
   const linkArgs = Object.fromEntries(arches.map(arch => [arch, shims[arch]?.linkArgs ?? []]));
   const libcDirs = [std.libc.dir, ...user.libcDirs];
-  const fingerprint = await fingerprintOf(libcDirs, shims);
+  const fingerprint = fingerprintOf(libcDirs, shims);
   const objects = Object.values(shims).map(shim => shim.object);
   return {
     layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint },
@@ -143,14 +143,14 @@ async function cargoMetadata(
 }
 
 /** A hash of every generated input: the libc copies are named by their content hash already. */
-async function fingerprintOf(
+function fingerprintOf(
   libcDirs: string[],
-  shims: Partial<Record<Arch, { object: string }>>
-): Promise<string> {
+  shims: Partial<Record<Arch, { source: string }>>
+): string {
   const hash = createHash('sha256');
   for (const dir of [...new Set(libcDirs)].sort()) hash.update(path.basename(dir)).update('\0');
   for (const [arch, shim] of Object.entries(shims).sort()) {
-    hash.update(arch).update(await readFile(shim.object.replace(/\.o$/, '.c')));
+    hash.update(arch).update(shim.source);
   }
   return hash.digest('hex').slice(0, 16);
 }

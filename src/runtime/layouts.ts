@@ -16,7 +16,9 @@
  * little-endian).
  */
 
-export type Arch = 'x86_64' | 'aarch64';
+import type { Arch } from '../arch.js';
+
+export type { Arch };
 
 export interface FieldLayout {
   /** The field's name in Rust's `libc` crate. */

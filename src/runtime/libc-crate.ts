@@ -21,14 +21,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
+import { ARCHES } from '../arch.js';
 import { cosmoLayouts, COSMO_VERSION, layoutOf, type Arch, type StructLayout } from './layouts.js';
 import { cosmoCfg, RewriteProblem, rewriteStructIn } from './struct-rewrite.js';
 import { findStructs } from './rust-items.js';
 
 /** The symbol Rust's `syscall` links to in the generated crate (the C shim defines it). */
 export const RUST_SYSCALL_LINK_NAME = '__ape_action_syscall';
-
-const ARCHES: readonly Arch[] = ['x86_64', 'aarch64'];
 
 /** What the generator reads besides the crate root: every Rust file of the Linux family. */
 export const LIBC_SCAN_DIR = 'src/unix/linux_like';

@@ -11,8 +11,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 
-export type Arch = 'x86_64' | 'aarch64';
-export const ARCHES: readonly Arch[] = ['x86_64', 'aarch64'];
+import { ARCHES, type Arch } from '../arch.js';
+
+export type { Arch };
 
 /**
  * Everything the shim decodes or reports. Syscall numbers: what std routes through

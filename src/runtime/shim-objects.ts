@@ -16,6 +16,8 @@ export interface ShimObject {
   object: string;
   /** What the arch's link line needs: the object, then the strerror binding. */
   linkArgs: string[];
+  /** The generated C it was compiled from. */
+  source: string;
 }
 
 export interface ShimObjectsOptions {
@@ -52,7 +54,7 @@ export async function buildShimObjects(
     options.arches.map(async arch => {
       const source = syscallShimSource(arch, abi);
       const object = await compileShim(arch, source, options);
-      return [arch, { object, linkArgs: [object, ...STRERROR_LINK_ARGS] }] as const;
+      return [arch, { object, linkArgs: [object, ...STRERROR_LINK_ARGS], source }] as const;
     })
   );
   return Object.fromEntries(built);

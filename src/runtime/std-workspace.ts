@@ -21,7 +21,7 @@
 import { mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
-import { run, tail } from '../process.js';
+import { runChecked } from '../process.js';
 import { writePatchedLibc, type GeneratedLibc, type LibcPatchOptions } from './libc-crate.js';
 
 /** The variable cargo reads std's workspace directory (the `library` dir itself) from. */
@@ -202,20 +202,6 @@ function missingRustSrc(file: string): never {
   );
 }
 
-/** Runs cargo; a failure is an ActionError with cargo's own complaint. */
-async function cargoOutput(
-  cargo: string,
-  args: string[],
-  env: Record<string, string>,
-  failure: string
-): Promise<string> {
-  const result = await run(cargo, args, { env });
-  if (result.exitCode !== 0) {
-    throw new ActionError(`${failure} (exit ${result.exitCode}):\n${tail(result.stderr)}`);
-  }
-  return result.stdout;
-}
-
 /**
  * The directory of libc `version`'s source as cargo would build it (downloaded if need be, or
  * from whatever source replacement cargo is configured with), via `cargo metadata` on a one-line
@@ -237,11 +223,10 @@ export async function locateLibcSource(
       `libc = { version = "=${version}", default-features = false }\n\n[workspace]\n`
   );
   await syncText(path.join(dir, 'lib.rs'), '');
-  const stdout = await cargoOutput(
+  const { stdout } = await runChecked(
     cargo,
     ['metadata', '--format-version', '1', '--manifest-path', path.join(dir, 'Cargo.toml')],
-    env,
-    `cannot get the source of libc ${version} (std's version)`
+    { env, failure: `cannot get the source of libc ${version} (std's version)` }
   );
   const metadata = JSON.parse(stdout) as CargoMetadata;
   const libc = metadata.packages.find(pkg => pkg.name === 'libc' && pkg.version === version);

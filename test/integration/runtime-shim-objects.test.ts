@@ -275,7 +275,8 @@ describe('buildShimObjects', () => {
       const object = path.join(workDir, `shim-${arch}.o`);
       expect(objects[arch]).toEqual({
         object,
-        linkArgs: [object, '-Wl,--defsym,__xpg_strerror_r=strerror_r']
+        linkArgs: [object, '-Wl,--defsym,__xpg_strerror_r=strerror_r'],
+        source: expect.stringContaining('long __ape_action_syscall(')
       });
       const symbols = spawnSync('nm', [object], { encoding: 'utf8' }).stdout;
       expect(symbols).toMatch(/ T __ape_action_syscall$/m);
