@@ -6,16 +6,34 @@
 //   PLAN_PLATFORMS  JSON [{platform, allowed_failure}] from the plan job: what should have run
 //   RESULTS_DIR     directory holding the result JSON files ape-smoke.sh wrote (searched
 //                   recursively; it may be missing when no job got as far as uploading)
+//   MATRIX_SVG      where to write the per-category matrix as SVG (optional)
 // Outputs:
-//   $GITHUB_STEP_SUMMARY  a markdown table: platform x result x time (appended)
+//   $GITHUB_STEP_SUMMARY  a markdown table: platform x result x time, and when the program
+//                         printed `probe: <category> pass|fail` lines, a platform x category
+//                         matrix of coloured cells (appended)
 //   $GITHUB_OUTPUT        results=<JSON [{platform, result, reason, exit, seconds, launch,
-//                         allowed_failure}]> (result: pass | fail | missing) and
-//                         passed=<true|false> (false when a platform not allowed to fail did not pass)
+//                         allowed_failure, probe: [{category, result, detail}]}]> (result:
+//                         pass | fail | missing) and passed=<true|false> (false when a platform
+//                         not allowed to fail did not pass)
+//   MATRIX_SVG            the same matrix as SVG, only when there are probe lines
 // Exit status 1 when passed is false, so the calling workflow fails too.
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync
+} from 'node:fs';
 import path from 'node:path';
 import console from 'node:console';
 import process from 'node:process';
+import {
+  probeEntries,
+  probeMatrix,
+  renderMatrixMarkdown,
+  renderMatrixSvg
+} from './ape-smoke-matrix.mjs';
 
 function resultFiles(dir) {
   if (!dir || !existsSync(dir)) return [];
@@ -53,10 +71,11 @@ function summarize(plan, byPlatform) {
         exit: null,
         seconds: null,
         launch: null,
-        allowed_failure
+        allowed_failure,
+        probe: []
       };
     }
-    const { result, reason, exit, seconds, launch } = found;
+    const { result, reason, exit, seconds, launch, probe } = found;
     return {
       platform,
       result: result === 'pass' ? 'pass' : 'fail',
@@ -64,7 +83,8 @@ function summarize(plan, byPlatform) {
       exit: exit ?? null,
       seconds: seconds ?? null,
       launch: launch ?? null,
-      allowed_failure
+      allowed_failure,
+      probe: probeEntries(probe)
     };
   });
   const passed = rows.every(row => row.result === 'pass' || row.allowed_failure);
@@ -79,7 +99,7 @@ function resultCell(row) {
 
 const cell = value => (value === null || value === undefined || value === '' ? '–' : String(value));
 
-function renderMarkdown({ rows, passed }) {
+function renderMarkdown({ rows, passed }, matrix) {
   const lines = [
     '## APE smoke test',
     '',
@@ -93,9 +113,16 @@ function renderMarkdown({ rows, passed }) {
     passed
       ? 'Every platform that must pass passed.'
       : '**Failed:** at least one platform that must pass did not (see its job log).',
-    ''
+    '',
+    ...(matrix ? [renderMatrixMarkdown(matrix)] : [])
   ];
   return lines.join('\n');
+}
+
+function writeSvg(file, matrix) {
+  if (!file || !matrix) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, renderMatrixSvg(matrix));
 }
 
 function main() {
@@ -109,7 +136,9 @@ function main() {
     process.exit(1);
   }
   const summary = summarize(plan, readResults(process.env.RESULTS_DIR, warn));
-  const markdown = renderMarkdown(summary);
+  const matrix = probeMatrix(summary.rows);
+  const markdown = renderMarkdown(summary, matrix);
+  writeSvg(process.env.MATRIX_SVG, matrix);
   console.log(markdown);
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
   if (process.env.GITHUB_OUTPUT) {

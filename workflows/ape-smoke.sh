@@ -16,6 +16,9 @@
 #   --expect REGEX        APE_SMOKE_EXPECT       ERE that combined stdout+stderr must match
 #                                                (grep -E, line by line, CRs removed); empty:
 #                                                no output check
+#   --expect-line REGEX   APE_SMOKE_EXPECT_LINES EREs, one a line (the option may be repeated),
+#                                                EACH of which must match some output line (as
+#                                                --expect does); blank lines are ignored
 #   --timeout SECONDS     APE_SMOKE_TIMEOUT      whole seconds, > 0 (default 60)
 #   --result-json PATH    APE_SMOKE_RESULT_JSON  also write the result as one JSON object
 # Environment only:
@@ -38,8 +41,13 @@
 #     launch  direct (exec'd as ./FILE) | sh (sh FILE: a binfmt entry would hijack it) |
 #             ape-binfmt (exec'd after registering the APE loader) | exe-copy (Windows, run as
 #             a .exe copy) | - (not started)
-# The JSON file holds the same fields: {"platform":..,"result":..,"exit":<n|null>,"seconds":..,
-# "reason":..,"launch":..}.
+# The JSON file holds the same fields, and the program's probe-style lines:
+#   {"platform":..,"result":..,"exit":<n|null>,"seconds":..,"reason":..,"launch":..,
+#    "probe":[{"category":..,"result":"pass|fail","detail":..},...]}
+#   probe  every output line of the form `probe: <category> pass|fail <detail>` (category:
+#          1-64 letters, digits, `_.-`), in output order, even when the run failed: the
+#          per-category view of the smoke workflow. At most 64 lines of 300 bytes; control
+#          characters are dropped, tabs become spaces, `\` and `"` are escaped. [] for none.
 # Exit status: 0 pass, 1 fail, 2 usage error (no result line then).
 
 set -u
@@ -53,8 +61,8 @@ log() {
 usage_error() {
   log "usage error: $*"
   cat >&2 <<'EOF'
-usage: sh ape-smoke.sh [--platform LABEL] [--expect REGEX] [--timeout SECONDS]
-                       [--result-json PATH] [--] FILE [ARG...]
+usage: sh ape-smoke.sh [--platform LABEL] [--expect REGEX] [--expect-line REGEX]...
+                       [--timeout SECONDS] [--result-json PATH] [--] FILE [ARG...]
        (or FILE/ARGS from APE_SMOKE_FILE/APE_SMOKE_ARGS; see the comment at the top)
 EOF
   exit 2
@@ -102,6 +110,34 @@ file_extension_lower() {
   case $base in
     *.*) printf '%s' "${base##*.}" | tr '[:upper:]' '[:lower:]' ;;
   esac
+}
+
+NL='
+'
+
+# Print each ERE of the newline-separated list $1 (blank lines skipped) for which the command
+# "$2 ERE" fails. Splitting on IFS, with globbing off, keeps every byte of each line.
+eres_failing() {
+  saved_ifs=$IFS
+  IFS=$NL
+  set -f
+  for ere in $1; do
+    IFS=$saved_ifs
+    case $ere in *[![:blank:]]*) ;; *) continue ;; esac
+    $2 "$ere" || printf '%s\n' "$ere"
+  done
+  IFS=$saved_ifs
+  set +f
+}
+
+# grep exits 2 on a malformed pattern; any other status means it compiled.
+ere_is_valid() {
+  printf '' | grep -E -e "$1" >/dev/null 2>&1
+  [ $? -ne 2 ]
+}
+
+ere_matches_output() {
+  grep -E -e "$1" "$OUT.lf" >/dev/null 2>&1
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -283,6 +319,42 @@ run_with_timeout() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Probe-style lines: `probe: <category> pass|fail <detail>`, one per check (examples/probe
+# prints them). They become the "probe" array of the result JSON, for the per-category view.
+
+PROBE_LINE_ERE='^probe: [A-Za-z0-9_.-]{1,64} (pass|fail)( |$)'
+PROBE_MAX_LINES=64
+PROBE_MAX_BYTES=300
+
+# The probe lines of file $1, made safe to place between JSON quotes: cut to a bounded size
+# BEFORE escaping (so no escape is split), control characters dropped, tabs as spaces, then
+# backslashes and quotes escaped. sed's `\\` in a replacement is one literal backslash
+# everywhere (awk's gsub is not portable here).
+probe_lines_escaped() {
+  grep -E -e "$PROBE_LINE_ERE" "$1" 2>/dev/null | sed -n "1,${PROBE_MAX_LINES}p" |
+    LC_ALL=C cut -b "1-$PROBE_MAX_BYTES" | LC_ALL=C tr '\011' ' ' |
+    LC_ALL=C tr -d '\000-\010\013-\037\177' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'
+}
+
+# The JSON array of the probe lines in file $1 ([] when there are none).
+probe_json() {
+  probe_lines_escaped "$1" >"$WORK_DIR/probe-lines"
+  json='' separator=''
+  while IFS= read -r line || [ -n "$line" ]; do
+    rest=${line#probe: }
+    category=${rest%% *}
+    rest=${rest#"$category" }
+    verdict=${rest%% *}
+    detail=${rest#"$verdict"}
+    detail=${detail# }
+    entry="{\"category\":\"$category\",\"result\":\"$verdict\",\"detail\":\"$detail\"}"
+    json=$json$separator$entry
+    separator=,
+  done <"$WORK_DIR/probe-lines"
+  printf '[%s]' "$json"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Result
 
 # Print the result line, write the JSON file if asked, and exit with 0 (pass) or 1 (fail).
@@ -294,8 +366,8 @@ finish() {
     json_status=$status
     [ "$json_status" = - ] && json_status=null
     mkdir -p "$(dirname "$RESULT_JSON")" 2>/dev/null
-    printf '{"platform":"%s","result":"%s","exit":%s,"seconds":%s,"reason":"%s","launch":"%s"}\n' \
-      "$PLATFORM" "$result" "$json_status" "$seconds" "$reason" "$launch" >"$RESULT_JSON" ||
+    printf '{"platform":"%s","result":"%s","exit":%s,"seconds":%s,"reason":"%s","launch":"%s","probe":%s}\n' \
+      "$PLATFORM" "$result" "$json_status" "$seconds" "$reason" "$launch" "$PROBE_JSON" >"$RESULT_JSON" ||
       log "could not write $RESULT_JSON"
   fi
   [ "$result" = pass ] && exit 0
@@ -329,6 +401,9 @@ esac
 
 PLATFORM=${APE_SMOKE_PLATFORM:-}
 EXPECT=${APE_SMOKE_EXPECT:-}
+EXPECT_LINES=${APE_SMOKE_EXPECT_LINES:-}
+EXPECT_LINES_FROM_OPTIONS=no
+PROBE_JSON='[]'
 TIMEOUT=${APE_SMOKE_TIMEOUT:-60}
 RESULT_JSON=${APE_SMOKE_RESULT_JSON:-}
 BINFMT_DIR=${APE_SMOKE_BINFMT_DIR:-/proc/sys/fs/binfmt_misc}
@@ -345,6 +420,17 @@ while [ $# -gt 0 ]; do
         --timeout) TIMEOUT=$2 ;;
         --result-json) RESULT_JSON=$2 ;;
       esac
+      shift 2
+      ;;
+    --expect-line)
+      [ $# -ge 2 ] || usage_error "$1 needs a value"
+      # The first --expect-line replaces APE_SMOKE_EXPECT_LINES; later ones add to it.
+      if [ "$EXPECT_LINES_FROM_OPTIONS" = no ]; then
+        EXPECT_LINES=$2
+        EXPECT_LINES_FROM_OPTIONS=yes
+      else
+        EXPECT_LINES=$EXPECT_LINES$NL$2
+      fi
       shift 2
       ;;
     --)
@@ -372,11 +458,12 @@ fi
 is_positive_integer "$TIMEOUT" || usage_error "timeout must be whole seconds > 0, got '$TIMEOUT'"
 case $REGISTER in auto | never) ;; *) usage_error "APE_SMOKE_REGISTER must be auto or never" ;; esac
 case $TIMEOUT_TOOL in auto | builtin) ;; *) usage_error "APE_SMOKE_TIMEOUT_TOOL must be auto or builtin" ;; esac
-if [ -n "$EXPECT" ]; then
-  # grep exits 2 on a malformed pattern; say so now instead of reporting a mismatch later.
-  printf '' | grep -E -e "$EXPECT" >/dev/null 2>&1
-  [ $? -ne 2 ] || usage_error "expected-output regex is not a valid ERE: $EXPECT"
+# A malformed pattern is a usage error now, not a mismatch reported later.
+if [ -n "$EXPECT" ] && ! ere_is_valid "$EXPECT"; then
+  usage_error "expected-output regex is not a valid ERE: $EXPECT"
 fi
+invalid=$(eres_failing "$EXPECT_LINES" ere_is_valid | sed -n 1p)
+[ -z "$invalid" ] || usage_error "expected-lines regex is not a valid ERE: $invalid"
 [ -n "$PLATFORM" ] || PLATFORM=$(default_platform)
 PLATFORM=$(sanitize_label "$PLATFORM")
 
@@ -439,6 +526,11 @@ else
   run_with_timeout "$TIMEOUT" "$OUT" "$RUN_PATH" "$@"
 fi
 show_output "$OUT"
+# Windows programs end lines with CRLF; a regex anchored with $ should still match.
+tr -d '\r' <"$OUT" >"$OUT.lf"
+# Recorded whatever the verdict: a failing run is when the per-category view matters most.
+PROBE_JSON=$(probe_json "$OUT.lf")
+[ "$PROBE_JSON" = '[]' ] || log "recorded $(grep -c '' <"$WORK_DIR/probe-lines") probe line(s)"
 
 if [ "$RUN_TIMED_OUT" = yes ]; then
   log "still running after ${TIMEOUT}s: stopped"
@@ -448,12 +540,15 @@ if [ "$RUN_STATUS" != 0 ]; then
   log "exit status $RUN_STATUS, expected 0"
   finish fail "$RUN_STATUS" "$RUN_SECONDS" exit-code "$LAUNCH"
 fi
-if [ -n "$EXPECT" ]; then
-  # Windows programs end lines with CRLF; a regex anchored with $ should still match.
-  tr -d '\r' <"$OUT" >"$OUT.lf"
-  if ! grep -E -e "$EXPECT" "$OUT.lf" >/dev/null 2>&1; then
-    log "output does not match the expected regex: $EXPECT"
-    finish fail "$RUN_STATUS" "$RUN_SECONDS" output-mismatch "$LAUNCH"
-  fi
+if [ -n "$EXPECT" ] && ! ere_matches_output "$EXPECT"; then
+  log "output does not match the expected regex: $EXPECT"
+  finish fail "$RUN_STATUS" "$RUN_SECONDS" output-mismatch "$LAUNCH"
+fi
+unmatched=$(eres_failing "$EXPECT_LINES" ere_matches_output)
+if [ -n "$unmatched" ]; then
+  printf '%s\n' "$unmatched" | while IFS= read -r ere; do
+    log "no output line matches the expected line regex: $ere"
+  done
+  finish fail "$RUN_STATUS" "$RUN_SECONDS" output-mismatch "$LAUNCH"
 fi
 finish pass "$RUN_STATUS" "$RUN_SECONDS" pass "$LAUNCH"

@@ -39,6 +39,32 @@ const FAKE_APE = `MZqFpD='
 exec "$(dirname "$0")/fixture" "$@"
 `;
 
+// Prints probe-style lines the way examples/probe does, with details that need escaping, plus
+// lines that only look like them; `many` prints 70 lines, `long` one 1000-byte detail of
+// backslashes. Exits with $1.
+const PROBE_FIXTURE = `#!/bin/sh
+case \${2:-} in
+  many)
+    i=0
+    while [ $i -lt 70 ]; do printf 'probe: c%s pass ok\\n' $i; i=$((i + 1)); done
+    ;;
+  long)
+    printf 'probe: fs fail '
+    i=0
+    while [ $i -lt 1000 ]; do printf '\\\\'; i=$((i + 1)); done
+    printf '\\n'
+    ;;
+  *)
+    printf 'probe: fs pass said "hi" C:\\\\dir\\ttab\\001bell caf\\303\\251\\r\\n'
+    printf 'probe: cannot start itself as a child (no exe); running categories in-process\\n'
+    printf 'probe: net fail refused\\n' >&2
+    printf 'probe: time passing\\n'
+    printf 'probe: ffi pass\\n'
+    ;;
+esac
+exit \${1:-0}
+`;
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -105,6 +131,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(dir, 'fixture.c'), FIXTURE_C);
   execFileSync(gcc, ['-O1', '-o', path.join(dir, 'fixture'), path.join(dir, 'fixture.c')]);
   await fs.writeFile(path.join(dir, 'fake-ape.com'), FAKE_APE, { mode: 0o755 });
+  await fs.writeFile(path.join(dir, 'probe-fixture'), PROBE_FIXTURE, { mode: 0o755 });
 });
 
 afterAll(async () => {
@@ -140,7 +167,8 @@ describe.each(['dash', 'bash'])('ape-smoke.sh under %s', shell => {
       exit: 0,
       seconds: Number(line.seconds),
       reason: 'pass',
-      launch: 'direct'
+      launch: 'direct',
+      probe: []
     });
   });
 
@@ -250,6 +278,80 @@ describe.each(['dash', 'bash'])('ape-smoke.sh under %s', shell => {
     });
     const failing = await runSmoke(shell, [], { APE_SMOKE_FILE: 'fixture', APE_SMOKE_ARGS: '7' });
     expect(parseResultLine(failing.stdout)).toMatchObject({ exit: '7', reason: 'exit-code' });
+  });
+
+  it('requires every --expect-line regex to match some line, where --expect needs one', async () => {
+    const lines = ['^smoke fixture says hi$', '^only on stderr$', '^crlf line$'];
+    const all = await runSmoke(shell, [...lines.flatMap(re => ['--expect-line', re]), './fixture']);
+    expect(parseResultLine(all.stdout)).toMatchObject({ result: 'pass', reason: 'pass' });
+    const missing = ['^args: 9$', '^never printed$'];
+    const run = await runSmoke(shell, [
+      ...[...lines, ...missing].flatMap(re => ['--expect-line', re]),
+      './fixture'
+    ]);
+    expect(run.code).toBe(1);
+    expect(parseResultLine(run.stdout)).toMatchObject({ exit: '0', reason: 'output-mismatch' });
+    for (const re of missing) {
+      expect(run.stderr).toContain(`no output line matches the expected line regex: ${re}`);
+    }
+    expect(run.stderr).not.toContain(`expected line regex: ${lines[0]}`);
+    // The same regexes as one --expect alternation pass on any single match.
+    const one = await runSmoke(shell, ['--expect', [lines[0], ...missing].join('|'), './fixture']);
+    expect(parseResultLine(one.stdout).result).toBe('pass');
+  });
+
+  it('takes expected lines from APE_SMOKE_EXPECT_LINES, blank lines ignored, options first', async () => {
+    const env = { APE_SMOKE_EXPECT_LINES: '\n^smoke fixture says hi$\n   \n^args: 4 0$\n\n' };
+    const run = await runSmoke(shell, ['./fixture', '4', '0'], env);
+    expect(parseResultLine(run.stdout)).toMatchObject({ exit: '4', reason: 'exit-code' });
+    const ok = await runSmoke(shell, ['./fixture', '0', '0'], {
+      APE_SMOKE_EXPECT_LINES: '^smoke fixture says hi$\n^args: 0 0$'
+    });
+    expect(parseResultLine(ok.stdout)).toMatchObject({ result: 'pass' });
+    const wrong = await runSmoke(shell, ['./fixture', '0', '0'], {
+      APE_SMOKE_EXPECT_LINES: '^args: 5 5$'
+    });
+    expect(parseResultLine(wrong.stdout).reason).toBe('output-mismatch');
+    // An --expect-line replaces the environment's list instead of adding to it.
+    const replaced = await runSmoke(shell, ['--expect-line', 'says hi', './fixture', '0', '0'], {
+      APE_SMOKE_EXPECT_LINES: '^args: 5 5$'
+    });
+    expect(parseResultLine(replaced.stdout).result).toBe('pass');
+  });
+
+  it('exits 2 for a malformed regex among the expected lines', async () => {
+    const run = await runSmoke(shell, ['./fixture'], {
+      APE_SMOKE_EXPECT_LINES: 'says hi\na(b'
+    });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('expected-lines regex is not a valid ERE: a(b');
+  });
+
+  it('records the probe lines in the JSON, escaped, even when the run fails', async () => {
+    const json = path.join(dir, `${shell}-probe.json`);
+    const run = await runSmoke(shell, ['--result-json', json, './probe-fixture', '1']);
+    expect(parseResultLine(run.stdout)).toMatchObject({ result: 'fail', reason: 'exit-code' });
+    const written = JSON.parse(await fs.readFile(json, 'utf8'));
+    expect(written).toMatchObject({ result: 'fail', exit: 1, reason: 'exit-code' });
+    expect(written.probe).toEqual([
+      // Tab as a space, the other control character dropped, CR gone, UTF-8 kept.
+      { category: 'fs', result: 'pass', detail: 'said "hi" C:\\dir tabbell café' },
+      { category: 'net', result: 'fail', detail: 'refused' },
+      { category: 'ffi', result: 'pass', detail: '' }
+    ]);
+  });
+
+  it('bounds the probe lines: at most 64, each cut to 300 bytes before escaping', async () => {
+    const many = path.join(dir, `${shell}-probe-many.json`);
+    await runSmoke(shell, ['--result-json', many, './probe-fixture', '0', 'many']);
+    const entries = JSON.parse(await fs.readFile(many, 'utf8')).probe;
+    expect(entries).toHaveLength(64);
+    expect(entries[63]).toEqual({ category: 'c63', result: 'pass', detail: 'ok' });
+    const long = path.join(dir, `${shell}-probe-long.json`);
+    await runSmoke(shell, ['--result-json', long, './probe-fixture', '0', 'long']);
+    const [entry] = JSON.parse(await fs.readFile(long, 'utf8')).probe;
+    expect(entry.detail).toBe('\\'.repeat(300 - 'probe: fs fail '.length));
   });
 
   it('labels the platform from uname when none is given', async () => {

@@ -195,8 +195,8 @@ describe('ape-smoke-summary.mjs', () => {
     expect(run.summary).toContain('| linux-x86_64 | ✅ pass | pass | 0 | 2 | direct |');
     expect(run.summary).toContain('| openbsd | ⚠️ fail (allowed) | exit-code | 134 | 1 | direct |');
     expect(JSON.parse(run.outputs.results)).toEqual([
-      { ...pass('linux-x86_64'), allowed_failure: false },
-      { ...pass('windows-x64'), allowed_failure: false },
+      { ...pass('linux-x86_64'), allowed_failure: false, probe: [] },
+      { ...pass('windows-x64'), allowed_failure: false, probe: [] },
       {
         platform: 'openbsd',
         result: 'fail',
@@ -204,9 +204,12 @@ describe('ape-smoke-summary.mjs', () => {
         exit: 134,
         seconds: 1,
         launch: 'direct',
-        allowed_failure: true
+        allowed_failure: true,
+        probe: []
       }
     ]);
+    // No probe lines anywhere: no matrix.
+    expect(run.summary).not.toContain('Per category');
   });
 
   it('fails when a required platform failed or left no result', async () => {
@@ -251,6 +254,57 @@ describe('ape-smoke-summary.mjs', () => {
       'missing',
       'missing'
     ]);
+  });
+
+  it('renders the platform x category matrix, writes its SVG and outputs per-category results', async () => {
+    const probe = (failing: string[]) =>
+      ['fs', 'net', 'ffi'].map(category => ({
+        category,
+        result: failing.includes(category) ? 'fail' : 'pass',
+        detail: failing.includes(category) ? `${category} broke | <here>` : `${category} ok`
+      }));
+    const results = await resultsDir('probe', [
+      { ...pass('linux-x86_64'), probe: probe([]) },
+      {
+        ...pass('windows-x64'),
+        result: 'fail',
+        exit: 1,
+        reason: 'exit-code',
+        // An entry the runner could not have written is dropped, not rendered.
+        probe: [...probe(['net']), { category: 'bad name', result: 'pass' }]
+      }
+    ]);
+    const svg = path.join(dir, 'probe-matrix', 'nested', 'matrix.svg');
+    const run = await runScript(SUMMARY, {
+      PLAN_PLATFORMS: JSON.stringify(plan),
+      RESULTS_DIR: results,
+      MATRIX_SVG: svg
+    });
+    expect(run.code).toBe(1);
+    expect(run.summary).toContain('| Platform | fs | net | ffi |');
+    expect(run.summary).toContain('| linux-x86\\_64 | 🟩 | 🟩 | 🟩 |');
+    expect(run.summary).toContain('| windows-x64 | 🟩 | 🟥 | 🟩 |');
+    expect(run.summary).toContain('| openbsd (allowed to fail) | ⬜ | ⬜ | ⬜ |');
+    expect(run.summary).toContain('- windows-x64 · net: net broke \\| &lt;here&gt;');
+    const rows = JSON.parse(run.outputs.results);
+    expect(rows[0].probe).toEqual(probe([]));
+    expect(rows[1].probe).toEqual(probe(['net']));
+    expect(rows[2].probe).toEqual([]);
+    const written = await fs.readFile(svg, 'utf8');
+    expect(written.match(/<rect class="cell"/g)).toHaveLength(9);
+    expect(written).toContain('data-platform="windows-x64" data-category="net" data-result="fail"');
+  });
+
+  it('writes no SVG when the program printed no probe lines', async () => {
+    const results = await resultsDir('no-probe', [pass('linux-x86_64')]);
+    const svg = path.join(dir, 'no-probe-matrix', 'matrix.svg');
+    const run = await runScript(SUMMARY, {
+      PLAN_PLATFORMS: JSON.stringify([{ platform: 'linux-x86_64', allowed_failure: false }]),
+      RESULTS_DIR: results,
+      MATRIX_SVG: svg
+    });
+    expect(run.code).toBe(0);
+    await expect(fs.access(svg)).rejects.toThrow();
   });
 
   it('refuses a plan that is not a JSON array', async () => {

@@ -2,12 +2,13 @@
 // real on the repository's workflows and on deliberately bad ones, plus the promises the
 // workflows make to each other (inputs, defaults, permissions, the example's greeting).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { PROBE_CATEGORIES } from '../helpers/probe.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LINTER = path.join(ROOT, 'scripts/lint-workflows.mjs');
@@ -155,6 +156,7 @@ describe('the reusable smoke workflow', () => {
         'file',
         'args',
         'expected-output',
+        'expected-lines',
         'platforms',
         'allowed-failures',
         'timeout-seconds'
@@ -178,6 +180,60 @@ describe('the reusable smoke workflow', () => {
       'netbsd',
       'openbsd'
     ]);
+  });
+
+  it('hands expected-lines to the runner on hosted runners and inside the VMs', () => {
+    expect(inputs['expected-lines']).toMatchObject({ type: 'string', default: '' });
+    const run = workflow.jobs.hosted.steps.find((s: Yaml) => s.name === 'Run the program');
+    expect(run.env.APE_SMOKE_EXPECT_LINES).toBe('${{ inputs.expected-lines }}');
+    const vm = workflow.jobs.vm;
+    expect(vm.env.APE_SMOKE_EXPECT_LINES).toBe('${{ inputs.expected-lines }}');
+    const start = vm.steps.find((s: Yaml) => String(s.uses).startsWith('cross-platform-actions/'));
+    // The VM sees only the variables the action forwards by name.
+    expect(start.with.environment_variables.split(' ')).toEqual(
+      expect.arrayContaining(Object.keys(vm.env))
+    );
+  });
+
+  it("judges a VM run by the platform's own verdict, not by a probe entry's", async () => {
+    const verdict = workflow.jobs.vm.steps.find(
+      (s: Yaml) => s.name === 'Fail unless the program passed'
+    );
+    const check = async (result: object) => {
+      const file = path.join(dir, `vm-result-${Math.random().toString(36).slice(2)}.json`);
+      await fs.writeFile(file, `${JSON.stringify(result)}\n`);
+      return spawnSync('bash', ['-c', verdict.run], {
+        env: { PATH: process.env.PATH, APE_SMOKE_RESULT_JSON: file },
+        encoding: 'utf8'
+      }).status;
+    };
+    // Fields in the order ape-smoke.sh writes them.
+    const result = (verdict: string, exit: number, reason: string) => ({
+      platform: 'freebsd',
+      result: verdict,
+      exit,
+      seconds: 3,
+      reason,
+      launch: 'direct',
+      probe: [{ category: 'fs', result: 'pass', detail: '"result":"pass"' }]
+    });
+    expect(await check(result('fail', 1, 'exit-code'))).not.toBe(0);
+    expect(await check(result('pass', 0, 'pass'))).toBe(0);
+  });
+
+  it('writes the per-category matrix as an SVG and keeps it as its own artifact', () => {
+    const steps = workflow.jobs.summary.steps;
+    const summary = steps.find((s: Yaml) => s.id === 'summary');
+    const upload = steps.find((s: Yaml) => String(s.uses).startsWith('actions/upload-artifact@'));
+    expect(upload.with.path).toBe(`${path.dirname(summary.env.MATRIX_SVG)}/`);
+    expect(upload.with.name).toBe('${{ inputs.artifact }}-probe-matrix');
+    // The summary job downloads <artifact>-smoke-*: the matrix must not look like a result.
+    const download = steps.find((s: Yaml) =>
+      String(s.uses).startsWith('actions/download-artifact@')
+    );
+    expect(download.with.pattern).toBe('${{ inputs.artifact }}-smoke-*');
+    // The summary step fails the job when a platform failed; the matrix is wanted most then.
+    expect(upload.if).toBe('${{ !cancelled() }}');
   });
 
   it('asks for nothing but read access', () => {
@@ -213,6 +269,46 @@ describe('the self-test CI workflow', () => {
     const expected = ci.jobs['smoke-example'].with['expected-output'];
     expect(new RegExp(expected).test(printed as string)).toBe(true);
     expect(new RegExp(expected).test(`${printed} and more`)).toBe(false);
+  });
+});
+
+describe("the self-test CI workflow's probe run", () => {
+  const ci = readWorkflow('.github/workflows/ci.yml');
+
+  it('builds examples/probe with the action, runtime layer at its default, and smokes it', () => {
+    const build = ci.jobs['build-probe'].steps.find((s: Yaml) => s.uses === './');
+    expect(build.with).toEqual({ 'manifest-path': 'examples/probe/Cargo.toml' });
+    const upload = ci.jobs['build-probe'].steps.find((s: Yaml) =>
+      String(s.uses).startsWith('actions/upload-artifact@')
+    );
+    const smoke = ci.jobs['smoke-probe'];
+    expect(smoke.needs).toBe('build-probe');
+    expect(smoke.uses).toBe('./.github/workflows/ape-smoke.yml');
+    expect(smoke.with.artifact).toBe(upload.with.name);
+    expect(smoke.with.file).toBe('probe.com');
+    expect(smoke.with.platforms ?? 'all nine').toBe('all nine');
+    expect(smoke.permissions).toEqual({ contents: 'read' });
+  });
+
+  it("requires every category's pass line, one expected-lines regex per category", () => {
+    const regexes = ci.jobs['smoke-probe'].with['expected-lines']
+      .split('\n')
+      .filter(Boolean)
+      .map((line: string) => new RegExp(line));
+    expect(regexes).toHaveLength(PROBE_CATEGORIES.length);
+    for (const category of PROBE_CATEGORIES) {
+      const pass = `probe: ${category} pass some detail`;
+      expect(regexes.filter((re: RegExp) => re.test(pass))).toHaveLength(1);
+      expect(regexes.some((re: RegExp) => re.test(`probe: ${category} pass`))).toBe(true);
+      expect(regexes.some((re: RegExp) => re.test(`probe: ${category} fail some detail`))).toBe(
+        false
+      );
+      expect(regexes.some((re: RegExp) => re.test(`probe: ${category} passed`))).toBe(false);
+    }
+  });
+
+  it("keeps hello's smoke job", () => {
+    expect(ci.jobs['smoke-example'].with.artifact).toBe('hello-ape');
   });
 });
 
