@@ -8,8 +8,11 @@
  * - std built through a copy of rust-src's `library/` workspace that patches in that libc, and
  *   the user's graph patched the same way through cargo `--config` (std-workspace.ts); the
  *   user's files and the toolchain's sysroot are never edited;
- * - a Rust-only `syscall` that routes futex and getrandom to cosmo, and `__xpg_strerror_r` bound
- *   to cosmo's XSI `strerror_r` (syscall-shim.ts, shim-objects.ts), linked by the wrapper.
+ * - boundary translation (boundary/): the generated libc and std's copy link the functions that
+ *   take or return per-host values (flags, errno, signals, clock ids, ...) to C shims that
+ *   translate between Linux's values and the host's; among them a Rust-only `syscall` that routes
+ *   futex and getrandom to cosmo (syscall-shim.ts). Compiled by cosmocc and linked by the wrapper
+ *   (shim-objects.ts).
  * A drift anywhere stops the build naming what drifted.
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +29,8 @@ import type { RustToolchain } from '../rust/toolchain.js';
 import { reuseOrGenerate } from './layer-stamp.js';
 import { checkCosmoLayouts } from './layout-check.js';
 import { buildShimObjects } from './shim-objects.js';
+import { tableFigures } from './boundary/tables.js';
+import { redirectedFunctions } from './libc-crate.js';
 import { patchUserLibc, prepareCosmoStd, tomlString, type CargoMetadata } from './std-workspace.js';
 
 export interface RuntimeLayerRequest {
@@ -85,6 +90,7 @@ async function generateRuntimeLayer(request: RuntimeLayerRequest): Promise<Gener
     libcSrc: std.libc.dir,
     workDir: path.join(dir, 'shim')
   });
+  logTranslation(log, shims);
   const linkArgs = Object.fromEntries(arches.map(arch => [arch, shims[arch]?.linkArgs ?? []]));
   const libcDirs = [std.libc.dir, ...user.libcDirs];
   const fingerprint = fingerprintOf(libcDirs, shims);
@@ -94,6 +100,18 @@ async function generateRuntimeLayer(request: RuntimeLayerRequest): Promise<Gener
     files: [std.srcRoot, ...libcDirs, ...objects],
     warnings: user.warnings
   };
+}
+
+/** One line on what the boundary translation covers, from the tables actually generated. */
+function logTranslation(log: Log, shims: Awaited<ReturnType<typeof buildShimObjects>>): void {
+  const first = Object.values(shims)[0];
+  if (!first) return;
+  const figures = tableFigures(first.paired);
+  const functions = redirectedFunctions().size;
+  log.info(
+    `boundary translation: ${figures.names} constants in ${figures.domains} domains paired with ` +
+      `cosmo's, ${figures.identity} domains proven equal, ${functions} libc functions through shims`
+  );
 }
 
 /**

@@ -10,8 +10,9 @@
  * is not where it expects it, or has a shape it does not understand, generation fails naming the
  * libc version, the file and the item, rather than emitting a crate with musl's layout left in.
  *
- * Only Rust's `syscall` is redirected (a link name): C code compiled against cosmo's headers
- * keeps calling cosmo's own `syscall` with cosmo's numbers.
+ * Rust's `syscall` and every function whose values the boundary translation translates are
+ * redirected to the action's C shims (a link name): C code compiled against cosmo's headers keeps
+ * calling cosmo's own functions with cosmo's values.
  *
  * Pure core: `patchLibcSources` (file texts in, changed file texts out). Thin edge:
  * `writePatchedLibc` copies the crate and writes only files whose content differs, so a re-run
@@ -25,6 +26,9 @@ import { ARCHES } from '../arch.js';
 import { cosmoLayouts, COSMO_VERSION, layoutOf, type Arch, type StructLayout } from './layouts.js';
 import { cosmoCfg, RewriteProblem, rewriteStructIn } from './struct-rewrite.js';
 import { findStructs } from './rust-items.js';
+import { SHIM_PREFIX, SHIMMED_FUNCTIONS } from './boundary/c-shims.js';
+import { DOMAINS } from './boundary/domains.js';
+import { LINUX_NAMES, linuxConstants } from './linux-abi.js';
 
 /** The symbol Rust's `syscall` links to in the generated crate (the C shim defines it). */
 export const RUST_SYSCALL_LINK_NAME = '__ape_action_syscall';
@@ -34,8 +38,13 @@ export const LIBC_SCAN_DIR = 'src/unix/linux_like';
 const LINUX_DIR = `${LIBC_SCAN_DIR}/linux`;
 const MUSL_DIR = `${LINUX_DIR}/musl`;
 export const LIBC_ROOT_FILE = 'src/lib.rs';
+/** Where libc declares most POSIX functions, and the tree newer releases move items into. */
+const UNIX_ROOT_FILE = 'src/unix/mod.rs';
+const NEW_DIR = 'src/new';
 /** The module the generator adds: the compile-time layout proofs. */
 export const CHECKS_FILE = 'src/ape_action_layout_checks.rs';
+/** The module the generator adds: the compile-time proof of the shims' Linux values. */
+export const VALUE_CHECKS_FILE = 'src/ape_action_value_checks.rs';
 
 /** One definition to replace: the item, the file that must hold it, the arches it serves. */
 interface StructRewrite {
@@ -125,17 +134,43 @@ function movedTo(sources: LibcSources, rewrite: StructRewrite): string {
   return elsewhere.length > 0 ? ` (defined in ${elsewhere.join(', ')} instead)` : '';
 }
 
-/** Points every `pub fn syscall(` a musl target compiles at the shim, for cosmo targets only. */
-function redirectSyscall(sources: LibcSources, extraCfg?: string): Record<string, string> {
-  const attr = `#[cfg_attr(${cosmoCfg(ARCHES, extraCfg)}, link_name = "${RUST_SYSCALL_LINK_NAME}")]`;
-  const changed: Record<string, string> = {};
-  for (const [file, text] of Object.entries(sources.files)) {
-    const compiledForMusl = file.startsWith(`${LINUX_DIR}/`) || file === `${LIBC_SCAN_DIR}/mod.rs`;
-    if (!compiledForMusl || !/^[ \t]*pub fn syscall\(/m.test(text)) continue;
-    changed[file] = text.replace(/^([ \t]*)(pub fn syscall\()/gm, `$1${attr}\n$1$2`);
+/** The libc functions Rust's calls are redirected for, and the C symbol each goes to. */
+export function redirectedFunctions(): Map<string, string> {
+  const functions = new Map([['syscall', RUST_SYSCALL_LINK_NAME]]);
+  for (const name of Object.values(SHIMMED_FUNCTIONS).flat()) {
+    functions.set(name, `${SHIM_PREFIX}${name}`);
   }
-  if (Object.keys(changed).length === 0) {
-    throw new LibcDriftError(sources.version, LINUX_DIR, 'syscall', '`pub fn syscall(` not found');
+  return functions;
+}
+
+/**
+ * Points every declaration of a shimmed function at its shim, for cosmo targets only: a link
+ * name only Rust code uses, so C code (and cosmo itself) keeps calling cosmo's functions. Every
+ * declaration gets the attribute (one a cosmo target does not compile is unaffected); a function
+ * declared nowhere is drift.
+ */
+function redirectFunctions(sources: LibcSources, extraCfg?: string): Record<string, string> {
+  const changed: Record<string, string> = {};
+  const found = new Set<string>();
+  for (const [name, symbol] of redirectedFunctions()) {
+    const attr = `#[cfg_attr(${cosmoCfg(ARCHES, extraCfg)}, link_name = "${symbol}")]`;
+    const declaration = new RegExp(`^([ \\t]*)(pub fn ${name}\\()`, 'gm');
+    for (const file of Object.keys(sources.files)) {
+      const text = changed[file] ?? sources.files[file];
+      if (!declaration.test(text)) continue;
+      found.add(name);
+      changed[file] = text.replace(declaration, `$1${attr}\n$1$2`);
+    }
+  }
+  const missing = [...redirectedFunctions().keys()].filter(name => !found.has(name));
+  if (missing.length > 0) {
+    const searched = `${LIBC_SCAN_DIR}, ${UNIX_ROOT_FILE}, ${NEW_DIR}`;
+    throw new LibcDriftError(
+      sources.version,
+      searched,
+      missing.join(', '),
+      `\`pub fn ${missing[0]}(\` not found`
+    );
   }
   return changed;
 }
@@ -189,10 +224,39 @@ export function layoutChecksModule(
 function withChecksModule(libRs: string, extraCfg?: string): string {
   return (
     `${libRs.replace(/\s*$/, '\n')}\n` +
-    "// Added by ape-action: the proof that the structs rewritten for cosmo have cosmo's layouts.\n" +
+    "// Added by ape-action: the proof that the structs rewritten for cosmo have cosmo's layouts,\n" +
+    '// and that the Linux values its C shims translate from are the ones this crate compiles.\n' +
     `#[cfg(${cosmoCfg(ARCHES, extraCfg)})]\n` +
-    `mod ${path.posix.basename(CHECKS_FILE, '.rs')};\n`
+    `mod ${path.posix.basename(CHECKS_FILE, '.rs')};\n` +
+    `#[cfg(${cosmoCfg(ARCHES, extraCfg)})]\n` +
+    `mod ${path.posix.basename(VALUE_CHECKS_FILE, '.rs')};\n`
   );
+}
+
+/**
+ * The added module proving, per arch, that every Linux value the shims' tables were generated
+ * with (read from this source by linux-abi.ts, which evaluates cfgs itself) is the value rustc
+ * compiles: if the reader ever picks the wrong cfg variant, the build fails naming the constant.
+ */
+export function valueChecksModule(sources: LibcSources, extraCfg?: string): string {
+  const files = new Map(Object.entries(sources.files));
+  const names = [...new Set([...DOMAINS.flatMap(domain => domain.names), ...LINUX_NAMES])];
+  const asserts: string[] = [];
+  for (const arch of ARCHES) {
+    const values = linuxConstants(sources.version, files, arch, names);
+    for (const [name, value] of values) {
+      asserts.push(
+        `#[cfg(${cosmoCfg([arch], extraCfg)})]\nconst _: () = ::core::assert!(crate::${name} as i64 == ${value}i64, ` +
+          `${JSON.stringify(`ape-action: libc::${name} on ${arch} is not ${value}, the value its C shims were generated with`)});`
+      );
+    }
+  }
+  return [
+    '//! Generated by ape-action: the Linux values the boundary translation was generated with.',
+    '',
+    ...asserts,
+    ''
+  ].join('\n');
 }
 
 /**
@@ -204,7 +268,7 @@ export function patchLibcSources(
   options: LibcPatchOptions = {}
 ): Record<string, string> {
   const resolved: ResolvedOptions = { ...options, layouts: options.layouts ?? cosmoLayouts };
-  const changed = redirectSyscall(sources, options.extraCfg);
+  const changed = redirectFunctions(sources, options.extraCfg);
   for (const rewrite of STRUCT_REWRITES) {
     const text = changed[rewrite.file] ?? existingFile(sources, rewrite.file, rewrite.item);
     changed[rewrite.file] = rewriteOne(sources, text, rewrite, resolved);
@@ -212,6 +276,7 @@ export function patchLibcSources(
   const libRs = existingFile(sources, LIBC_ROOT_FILE, 'crate root');
   changed[LIBC_ROOT_FILE] = withChecksModule(libRs, options.extraCfg);
   changed[CHECKS_FILE] = layoutChecksModule(resolved.layouts, options.extraCfg);
+  changed[VALUE_CHECKS_FILE] = valueChecksModule(sources, options.extraCfg);
   return changed;
 }
 
@@ -288,9 +353,12 @@ export async function readLibcSources(crateDir: string): Promise<LibcSources> {
   if (identity?.name !== 'libc') {
     throw new ActionError(`${manifest} is not the libc crate (package ${identity?.name ?? '?'})`);
   }
-  const scanned = await listFiles(crateDir, LIBC_SCAN_DIR).catch(() => []);
+  const scanned = [
+    ...(await listFiles(crateDir, LIBC_SCAN_DIR).catch(() => [])),
+    ...(await listFiles(crateDir, NEW_DIR).catch(() => []))
+  ];
   const files: Record<string, string> = {};
-  for (const rel of [LIBC_ROOT_FILE, ...scanned.filter(f => f.endsWith('.rs'))]) {
+  for (const rel of [LIBC_ROOT_FILE, UNIX_ROOT_FILE, ...scanned.filter(f => f.endsWith('.rs'))]) {
     const text = await readFile(path.join(crateDir, rel), 'utf8').catch(() => undefined);
     if (text !== undefined) files[rel] = text;
   }

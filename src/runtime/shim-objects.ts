@@ -8,16 +8,20 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import { run, tail } from '../process.js';
-import { readLinuxAbi, type Arch } from './linux-abi.js';
-import { STRERROR_LINK_ARGS, syscallShimSource } from './syscall-shim.js';
+import { linuxConstants, parseLinuxAbi, readLibcConstantFiles, type Arch } from './linux-abi.js';
+import { readCosmoConstants } from './boundary/cosmo-headers.js';
+import { shimSource } from './boundary/shim-source.js';
+import { pairDomains, type PairedDomain } from './boundary/tables.js';
 
 export interface ShimObject {
   /** The compiled shim. */
   object: string;
-  /** What the arch's link line needs: the object, then the strerror binding. */
+  /** What the arch's link line needs: the object. */
   linkArgs: string[];
   /** The generated C it was compiled from. */
   source: string;
+  /** The paired tables it translates with (for the log and the note's figures). */
+  paired: readonly PairedDomain[];
 }
 
 export interface ShimObjectsOptions {
@@ -48,13 +52,20 @@ export async function buildShimObjects(
   options: ShimObjectsOptions
 ): Promise<Partial<Record<Arch, ShimObject>>> {
   await assertCosmoFutexDeclared(options.includeDir);
-  const abi = await readLinuxAbi(options.libcSrc);
+  const [{ version, files }, cosmo] = await Promise.all([
+    readLibcConstantFiles(options.libcSrc),
+    readCosmoConstants(options.includeDir)
+  ]);
+  const abi = parseLinuxAbi(version, files);
   await mkdir(options.workDir, { recursive: true });
   const built = await Promise.all(
     options.arches.map(async arch => {
-      const source = syscallShimSource(arch, abi);
+      const linuxValue = (name: string) => linuxConstants(version, files, arch, [name]).get(name);
+      const paired = pairDomains({ arch, libcVersion: version, linuxValue, cosmo });
+      const cosmoccLabel = "cosmocc's headers";
+      const source = shimSource({ arch, abi, paired, cosmoccLabel });
       const object = await compileShim(arch, source, options);
-      return [arch, { object, linkArgs: [object, ...STRERROR_LINK_ARGS], source }] as const;
+      return [arch, { object, linkArgs: [object], source, paired }] as const;
     })
   );
   return Object.fromEntries(built);

@@ -19,10 +19,13 @@
  * content differs, symlinks only when their target does), so a warm build stays warm.
  */
 import { mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import { runChecked } from '../process.js';
 import { writePatchedLibc, type GeneratedLibc, type LibcPatchOptions } from './libc-crate.js';
+import { ERRNO_LOCATION_SHIM } from './boundary/c-runtime.js';
+import { SHIM_PREFIX } from './boundary/c-shims.js';
 
 /** The variable cargo reads std's workspace directory (the `library` dir itself) from. */
 export const STD_SRC_ROOT_ENV = '__CARGO_TESTS_ONLY_SRC_ROOT';
@@ -170,14 +173,95 @@ async function syncSymlink(target: string, link: string): Promise<void> {
 }
 
 /**
+ * std declares two libc symbols itself rather than through the libc crate
+ * (std/src/sys/io/error/unix.rs in 1.96): `__errno_location`, which must reach the errno shim
+ * (Linux-numbered errno), and `__xpg_strerror_r`, which cosmo defines returning `char *` where std
+ * expects glibc's XSI int (FACTS: "Run time", item 2). The copy of std rewrites just those link
+ * names; a std where either is not found is drift.
+ */
+export const STD_LINK_NAME_REWRITES: Readonly<Record<string, string>> = {
+  __errno_location: ERRNO_LOCATION_SHIM,
+  __xpg_strerror_r: `${SHIM_PREFIX}strerror_r`
+};
+
+/** The rewritten std files (relative to `library/`), from the files that name the symbols. */
+export function rewriteStdLinkNames(files: ReadonlyMap<string, string>): Map<string, string> {
+  const rewritten = new Map<string, string>();
+  for (const [symbol, shim] of Object.entries(STD_LINK_NAME_REWRITES)) {
+    const attribute = `link_name = "${symbol}"`;
+    const holders = [...files.keys()].filter(file =>
+      (rewritten.get(file) ?? files.get(file) ?? '').includes(attribute)
+    );
+    if (holders.length === 0) {
+      throw new ActionError(
+        `std's sources declare no ${attribute} (searched ${STD_SCANNED_DIR}): this rust-src ` +
+          'reaches errno or strerror_r differently, so the runtime layer cannot point it at ' +
+          'its shims; use the default nightly or update ape-action'
+      );
+    }
+    for (const file of holders) {
+      const text = rewritten.get(file) ?? (files.get(file) as string);
+      rewritten.set(file, text.split(attribute).join(`link_name = "${shim}"`));
+    }
+  }
+  return rewritten;
+}
+
+/** Where std's own libc declarations live. */
+const STD_SCANNED_DIR = 'std/src/sys';
+
+/** The `.rs` files under `library/std/src/sys` that mention one of the rewritten symbols. */
+export async function readStdLinkNameFiles(libraryDir: string): Promise<Map<string, string>> {
+  const entries = await readdir(path.join(libraryDir, STD_SCANNED_DIR), { recursive: true });
+  const files = new Map<string, string>();
+  const symbols = Object.keys(STD_LINK_NAME_REWRITES);
+  for (const entry of entries.filter(name => name.endsWith('.rs'))) {
+    const rel = `${STD_SCANNED_DIR}/${entry.split(path.sep).join('/')}`;
+    const text = await readFile(path.join(libraryDir, rel), 'utf8');
+    if (symbols.some(symbol => text.includes(`"${symbol}"`))) files.set(rel, text);
+  }
+  return files;
+}
+
+/**
+ * Makes `copy/dir` a real directory whose entries are symlinks into `library/dir`, except the
+ * overlaid files (written) and the directories on their way (made the same way, recursively).
+ */
+async function writeOverlayDir(
+  libraryDir: string,
+  copyDir: string,
+  dir: string,
+  overlay: ReadonlyMap<string, string>
+): Promise<void> {
+  const copy = path.join(copyDir, dir);
+  if ((await readlink(copy).catch(() => undefined)) !== undefined) await rm(copy);
+  await mkdir(copy, { recursive: true });
+  for (const name of await readdir(path.join(libraryDir, dir))) {
+    const rel = dir ? `${dir}/${name}` : name;
+    if (overlay.has(rel)) {
+      // a symlink left by an earlier copy points into rust-src: replace it, never write through
+      const file = path.join(copyDir, rel);
+      if ((await readlink(file).catch(() => undefined)) !== undefined) await rm(file);
+      await syncText(file, overlay.get(rel) as string);
+    } else if ([...overlay.keys()].some(file => file.startsWith(`${rel}/`))) {
+      await writeOverlayDir(libraryDir, copyDir, rel, overlay);
+    } else if (dir || !OWN_ENTRIES.has(name)) {
+      await syncSymlink(path.join(libraryDir, rel), path.join(copyDir, rel));
+    }
+  }
+}
+
+/**
  * Writes the copy of std's workspace at `copyDir`: symlinks to every entry of `libraryDir` but
- * the manifest and lockfile, the manifest patched to `libcDir`, the lockfile as is (cargo keeps
- * it: the patched libc has the very version it pins). Returns `copyDir`.
+ * the manifest and lockfile and the `overlay` files (real directories on their way), the
+ * manifest patched to `libcDir`, the lockfile as is (cargo keeps it: the patched libc has the very
+ * version it pins). Returns `copyDir`.
  */
 export async function writeStdWorkspace(
   libraryDir: string,
   copyDir: string,
-  libcDir: string
+  libcDir: string,
+  overlay: ReadonlyMap<string, string> = new Map()
 ): Promise<string> {
   const manifestPath = path.join(libraryDir, 'Cargo.toml');
   const lockPath = path.join(libraryDir, 'Cargo.lock');
@@ -185,11 +269,7 @@ export async function writeStdWorkspace(
     readFile(manifestPath, 'utf8').catch(() => missingRustSrc(manifestPath)),
     readFile(lockPath, 'utf8').catch(() => missingRustSrc(lockPath))
   ]);
-  await mkdir(copyDir, { recursive: true });
-  const entries = (await readdir(libraryDir)).filter(name => !OWN_ENTRIES.has(name));
-  for (const name of entries) {
-    await syncSymlink(path.join(libraryDir, name), path.join(copyDir, name));
-  }
+  await writeOverlayDir(libraryDir, copyDir, '', overlay);
   await syncText(path.join(copyDir, 'Cargo.toml'), patchStdManifest(manifest, libcDir));
   await syncText(path.join(copyDir, 'Cargo.lock'), lock);
   return copyDir;
@@ -260,12 +340,22 @@ export async function prepareCosmoStd(options: CosmoStdOptions): Promise<CosmoSt
   const version = stdLibcVersion(lock, lockPath);
   const source = await locateLibcSource(options.cargo, version, options.workDir, options.env);
   const libc = await writePatchedLibc(source, path.join(options.workDir, 'libc'), options.libc);
+  const overlay = rewriteStdLinkNames(await readStdLinkNameFiles(options.rustSrcLibrary));
+  // named by content, like the libc copies: cargo never fingerprints std's sources, so a changed
+  // rewrite must be a new path to rebuild std in a warm target dir
   const srcRoot = await writeStdWorkspace(
     options.rustSrcLibrary,
-    path.join(options.workDir, 'std-workspace', 'library'),
-    libc.dir
+    path.join(options.workDir, 'std-workspace', overlayHash(overlay), 'library'),
+    libc.dir,
+    overlay
   );
   return { srcRoot, env: { [STD_SRC_ROOT_ENV]: srcRoot }, libc };
+}
+
+function overlayHash(overlay: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [file, text] of [...overlay].sort()) hash.update(file).update('\0').update(text);
+  return hash.digest('hex').slice(0, 12);
 }
 
 export interface UserLibcPatch {

@@ -20,44 +20,20 @@
  * those, never a number. Errors go back to Rust in Linux's numbering, because std compares errno
  * with the libc crate's constants (ETIMEDOUT is 110 there, 60 on a Mac).
  */
-import {
-  LINUX_NAMES,
-  type Arch,
-  type LinuxAbi,
-  type LinuxName,
-  type LinuxValues
-} from './linux-abi.js';
+import type { Arch, LinuxAbi, LinuxValues } from './linux-abi.js';
 
 /** The C symbol the generated libc crate's `#[link_name]` points Rust's `syscall` at. */
 export const SHIM_SYSCALL_SYMBOL = '__ape_action_syscall';
 
-/**
- * std calls `strerror_r` under glibc's XSI name `__xpg_strerror_r` and panics ("strerror_r
- * failure") when it returns a negative int. cosmo's `__xpg_strerror_r` returns `char *`
- * (libc/fmt/__xpg_strerror_r.c), while its `strerror_r` is the XSI one, returning 0 or an errno
- * value (libc/intrin/strerror_r.c): binding the name to it at link time fixes Rust's calls only,
- * since C code compiled against cosmo's headers calls `strerror_r` itself.
- */
-export const STRERROR_LINK_ARGS: readonly string[] = ['-Wl,--defsym,__xpg_strerror_r=strerror_r'];
-
 /** The syscalls the shim serves (Linux names); every other number gets ENOSYS. */
 export const ROUTED_SYSCALLS = ['SYS_futex', 'SYS_getrandom', 'SYS_gettid'] as const;
-
-/**
- * Host errno values cosmo's futex and getrandom report, turned into Linux's for Rust: every
- * errno name the ABI reader reads.
- */
-const TRANSLATED_ERRNOS: readonly LinuxName[] = LINUX_NAMES.filter(name => /^E[A-Z]+$/.test(name));
 
 /** The C source of `__ape_action_syscall` for `arch`, with the Linux values `abi` holds for it. */
 export function syscallShimSource(arch: Arch, abi: LinuxAbi): string {
   const values = abi.values[arch];
   return [
     header(arch, abi.libcVersion),
-    INCLUDES,
     linuxDefines(arch, abi.libcVersion, values),
-    ERRNO_HELPERS,
-    errnoTranslation(),
     FUTEX_ROUTING,
     GETRANDOM_ROUTING,
     ENTRY_POINT
@@ -66,8 +42,8 @@ export function syscallShimSource(arch: Arch, abi: LinuxAbi): string {
 
 function header(arch: Arch, libcVersion: string): string {
   return `/*
- * ape-action's syscall shim for ${arch}, generated from the Linux values of libc ${libcVersion}.
- * Do not edit: it is rewritten on every build.
+ * The syscall shim for ${arch}, from the Linux values of libc ${libcVersion}. It follows the
+ * boundary translation's core (ape_fail, ape_fail_host and errno kept in Linux's numbering).
  *
  * Only Rust code calls ${SHIM_SYSCALL_SYMBOL} (the generated libc crate links its syscall()
  * here); C code keeps cosmo's own syscall(), which speaks cosmo's numbers. Inputs are decoded with
@@ -76,49 +52,9 @@ function header(arch: Arch, libcVersion: string): string {
  */`;
 }
 
-const INCLUDES = `
-#define _GNU_SOURCE
-#include <cosmo.h>
-#include <errno.h>
-#include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <sys/random.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-`;
-
 function linuxDefines(arch: Arch, libcVersion: string, values: LinuxValues): string {
   const lines = Object.entries(values).map(([name, value]) => `#define LINUX_${name} ${value}`);
   return `/* Linux values for ${arch}, read from libc ${libcVersion} (musl). */\n${lines.join('\n')}\n`;
-}
-
-const ERRNO_HELPERS = `long ${SHIM_SYSCALL_SYMBOL}(long number, ...);
-
-/* A failed Linux system call as Rust sees it: -1 and errno. */
-static long ape_fail(int linux_errno) {
-  errno = linux_errno;
-  return -1;
-}
-`;
-
-/**
- * cosmo's errno constants are host values (ETIMEDOUT is 60 on XNU and the BSDs, EAGAIN 35,
- * Windows has its own), not compile-time constants, hence an if-chain rather than a switch.
- */
-function errnoTranslation(): string {
-  const checks = TRANSLATED_ERRNOS.map(
-    name => `  if (host_errno == ${name}) return LINUX_${name};`
-  ).join('\n');
-  return `/* cosmo reports the host's errno values; std compares with Linux's. Values no caller
-   inspects pass through unchanged (on Linux every value is already right). */
-static int ape_linux_errno(int host_errno) {
-${checks}
-  return host_errno;
-}
-`;
 }
 
 const FUTEX_ROUTING = `/* Linux refuses a timespec with negative seconds or nanoseconds outside [0, 1e9) with EINVAL. */
@@ -149,9 +85,9 @@ static int ape_deadline_after(int clock, const struct timespec *relative,
 
 /* cosmo_futex_wait and cosmo_futex_wake return 0 or a count of woken threads, or -errno in the
    host's numbering (they never set errno: libc/intrin/cosmo_futex.c); the Linux system call
-   returns the same count, or -1 with errno. */
+   returns the same count, or -1 with errno (translated to Linux's when Rust reads it). */
 static long ape_futex_result(int rc) {
-  return rc < 0 ? ape_fail(ape_linux_errno(-rc)) : rc;
+  return rc < 0 ? ape_fail_host(-rc) : rc;
 }
 
 /* Linux's private flag promises the word is not shared with another process, which lets cosmo
@@ -210,13 +146,14 @@ static long ape_getrandom(void *buffer, size_t length, unsigned linux_flags) {
   if (linux_flags & LINUX_GRND_NONBLOCK) flags |= GRND_NONBLOCK;
   if (linux_flags & LINUX_GRND_RANDOM) flags |= GRND_RANDOM;
   got = getrandom(buffer, length, flags);
-  return got < 0 ? ape_fail(ape_linux_errno(errno)) : got;
+  return got < 0 ? -1 : got; /* errno is the host's, translated when Rust reads it */
 }
 `;
 
 const ENTRY_POINT = `/* Like musl's syscall(), read six machine words whatever the call: in the x86-64 SysV and
    AAPCS64 variadic conventions each argument has its own register or stack slot, so a word the
    caller did not pass is an unused value, never a fault. */
+long ${SHIM_SYSCALL_SYMBOL}(long number, ...);
 long ${SHIM_SYSCALL_SYMBOL}(long number, ...) {
   long arg[6];
   int i;

@@ -1,8 +1,9 @@
 /**
  * The generated cosmo libc, from the real libc source std 1.96 is built with (Debian's vendored
  * copy) and from a fixture of a "libc that moved things": what is rewritten and how, the syscall
- * redirect, the compile-time proofs, and drift refused by name. Building with it is
- * test/integration/runtime-std-workspace.test.ts.
+ * and shim redirects, the compile-time proofs, and drift refused by name. Building with it is
+ * test/integration/runtime-std-workspace.test.ts; the redirect rule on a fixture is
+ * test/unit/runtime-boundary-libc-redirect.test.ts.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -17,7 +18,9 @@ import {
   LibcDriftError,
   patchLibcSources,
   readLibcSources,
+  redirectedFunctions,
   RUST_SYSCALL_LINK_NAME,
+  VALUE_CHECKS_FILE,
   writePatchedLibc,
   type LibcSources
 } from '../../src/runtime/libc-crate.js';
@@ -59,6 +62,19 @@ function withFile(sources: LibcSources, file: string, text: string): LibcSources
   return { ...sources, files: { ...sources.files, [file]: text } };
 }
 
+/** A patched text without the redirect attributes the generator adds above declarations. */
+function withoutRedirects(text: string): string {
+  return text.replace(/^[ \t]*#\[cfg_attr\(.*, link_name = "__ape_\w+"\)\]\n/gm, '');
+}
+
+/** Where the moved fixture declares the shimmed functions: nowhere, so one file declares all. */
+const DECLARATIONS = [
+  'extern "C" {',
+  ...[...redirectedFunctions().keys()].map(name => `    pub fn ${name}();`),
+  '}',
+  ''
+].join('\n');
+
 beforeAll(async () => {
   const lock = path.join(DEBIAN_LIBRARY, 'Cargo.lock');
   if (!existsSync(lock)) throw new Error(`no ${lock}: ${KIT_HINT}`);
@@ -75,9 +91,27 @@ beforeAll(async () => {
 describe("rewriting std's own libc", () => {
   it('reads the crate root and the Linux family, and changes only what it rewrites', () => {
     expect(real.files[LIBC_ROOT_FILE]).toContain('#![crate_name = "libc"]');
-    expect(Object.keys(patched).sort()).toEqual(
-      [B64, X86, ARM, MUSL_MOD, LINUX_LIKE, LINUX, LIBC_ROOT_FILE, CHECKS_FILE].sort()
+    // the struct rewrites and the layout proofs
+    const rewritten = [
+      B64,
+      X86,
+      ARM,
+      MUSL_MOD,
+      LINUX_LIKE,
+      LIBC_ROOT_FILE,
+      CHECKS_FILE,
+      VALUE_CHECKS_FILE
+    ];
+    expect(Object.keys(patched)).toEqual(expect.arrayContaining([...rewritten, LINUX]));
+    // every other file only gains redirect attributes above function declarations
+    const redirectedOnly = Object.keys(patched).filter(file => !rewritten.includes(file));
+    expect(redirectedOnly).toEqual(
+      expect.arrayContaining([LINUX, 'src/unix/mod.rs', 'src/unix/linux_like/linux_l4re_shared.rs'])
     );
+    for (const file of redirectedOnly) {
+      expect([file, patched[file] !== real.files[file]]).toEqual([file, true]);
+      expect([file, withoutRedirects(patched[file])]).toEqual([file, real.files[file]]);
+    }
   });
 
   it('keeps every original definition, gated off for cosmo only', () => {
@@ -183,8 +217,9 @@ describe("rewriting std's own libc", () => {
     );
     expect(checks).toContain('::core::mem::size_of::<crate::pthread_attr_t>() == 64');
     expect(checks).toContain('::core::mem::size_of::<crate::statfs64>() == 144');
+    expect(patched[LIBC_ROOT_FILE]).toContain(`\n#[cfg(${BOTH})]\nmod ape_action_layout_checks;\n`);
     expect(
-      patched[LIBC_ROOT_FILE].endsWith(`\n#[cfg(${BOTH})]\nmod ape_action_layout_checks;\n`)
+      patched[LIBC_ROOT_FILE].endsWith(`\n#[cfg(${BOTH})]\nmod ape_action_value_checks;\n`)
     ).toBe(true);
   });
 
@@ -202,7 +237,9 @@ describe("rewriting std's own libc", () => {
 
 describe('drift is refused by name', () => {
   it('names the version, the file and the item when a definition moved (fixture)', async () => {
-    const moved = await readLibcSources(MOVED_FIXTURE);
+    const read = await readLibcSources(MOVED_FIXTURE);
+    // the fixture predates the shims: give it their declarations, so only the move is wrong
+    const moved = withFile(read, 'src/unix/mod.rs', DECLARATIONS);
     expect(() => patchLibcSources(moved)).toThrow(LibcDriftError);
     expect(() => patchLibcSources(moved)).toThrow(
       `cannot generate the cosmo libc from libc 0.2.999: ${ARM}: stat: \`pub struct stat\` not ` +
@@ -219,14 +256,27 @@ describe('drift is refused by name', () => {
     ['an opaque type with a public field', B64, t => t.replace('__size: [u64; 7]', 'pub size: [u64; 7]'), 'pthread_attr_t: expected one private array field, found: pub size'],
     ['a type of unknown width', MUSL_MOD, t => t.replace('pub f_type: c_ulong', 'pub f_type: crate::__fsword_t'), 'statfs: field f_type has a type of unknown size: crate::__fsword_t'],
     ['a field under an undecided cfg', LINUX_LIKE, t => t.replace('pub machine:', '#[cfg(feature = "x")]\n        pub machine:'), 'utsname: field machine depends on a cfg the target does not decide'],
-    ['a duplicated definition', B64, t => `${t}\ns! { pub struct sem_t { __val: [c_int; 8] } }\n`, 'sem_t: defined 2 times'],
-    ['no syscall declaration', LINUX, t => t.replace('pub fn syscall(', 'pub fn not_syscall('), 'src/unix/linux_like/linux: syscall: `pub fn syscall(` not found']
+    ['a duplicated definition', B64, t => `${t}\ns! { pub struct sem_t { __val: [c_int; 8] } }\n`, 'sem_t: defined 2 times']
   ]; // prettier-ignore
 
   it.each(reshaped)('refuses %s', (_what, file, edit, message) => {
     const sources = withFile(real, file, edit(real.files[file]));
     expect(() => patchLibcSources(sources)).toThrow(`libc ${real.version}: `);
     expect(() => patchLibcSources(sources)).toThrow(message);
+  });
+
+  it('refuses a libc that declares syscall nowhere, naming where it searched', () => {
+    const files = Object.fromEntries(
+      Object.entries(real.files).map(([file, text]) => [
+        file,
+        text.replace(/pub fn syscall\(/g, 'pub fn not_syscall(')
+      ])
+    );
+    expect(() => patchLibcSources({ ...real, files })).toThrow(LibcDriftError);
+    expect(() => patchLibcSources({ ...real, files })).toThrow(
+      `libc ${real.version}: src/unix/linux_like, src/unix/mod.rs, src/new: syscall: ` +
+        '`pub fn syscall(` not found'
+    );
   });
 
   it('refuses a libc without one of the files it rewrites', () => {

@@ -10,18 +10,22 @@ import { ActionError } from '../../src/errors.js';
 import {
   LINUX_NAMES,
   libcSearchPath,
+  linuxConstants,
   parseCrateVersion,
   parseLinuxAbi,
   readLinuxAbi,
   type LinuxAbi
 } from '../../src/runtime/linux-abi.js';
+import * as syscallShim from '../../src/runtime/syscall-shim.js';
 import {
   ROUTED_SYSCALLS,
   SHIM_SYSCALL_SYMBOL,
-  STRERROR_LINK_ARGS,
   syscallShimSource
 } from '../../src/runtime/syscall-shim.js';
 import { missingCosmoDeclarations, shimFileText } from '../../src/runtime/shim-objects.js';
+import { C_RUNTIME } from '../../src/runtime/boundary/c-runtime.js';
+import { C_INCLUDES } from '../../src/runtime/boundary/c-shims.js';
+import { STD_LINK_NAME_REWRITES } from '../../src/runtime/std-workspace.js';
 
 const FIXTURE_LIBC = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -142,20 +146,77 @@ describe('parseLinuxAbi drift', () => {
     expect(err.message).toMatch(/cannot find SYS_futex for x86_64; searched no file/);
   });
 
-  it('refuses cfg-gated variants with different values in one file', () => {
+  it('refuses two different values in one file that both compile for the target', () => {
     const twoDefinitions = memoryLibc({
       [SHARED]: memoryLibc().get(SHARED) + '\npub const EAGAIN: c_int = 35;'
     });
     expect(parseError(twoDefinitions).message).toContain(
       `EAGAIN has 2 different definitions in ${SHARED}`
     );
+    // a cfg the target satisfies does not make the second one a variant
+    const bothMusl = memoryLibc({
+      [SHARED]: `${memoryLibc().get(SHARED)}\n#[cfg(target_env = "musl")]\npub const EAGAIN: c_int = 35;`
+    });
+    expect(parseError(bothMusl).message).toContain(
+      `EAGAIN has 2 different definitions in ${SHARED}`
+    );
+  });
+
+  it('evaluates cfg variants: a cfg_if! mips branch loses to the else branch', () => {
+    const shared = memoryLibc()
+      .get(SHARED)!
+      .replace(
+        'pub const EAGAIN: c_int = 11;',
+        [
+          'cfg_if! {',
+          '    if #[cfg(any(target_arch = "mips", target_arch = "mips64"))] {',
+          '        pub const EAGAIN: c_int = 35;',
+          '    } else {',
+          '        pub const EAGAIN: c_int = 11;',
+          '    }',
+          '}',
+          '#[cfg(target_arch = "mips")]',
+          'pub const EINTR: c_int = 99;'
+        ].join('\n')
+      );
+    const abi = parseLinuxAbi('1', memoryLibc({ [SHARED]: shared }));
+    for (const arch of ['x86_64', 'aarch64'] as const) {
+      expect([abi.values[arch].EAGAIN, abi.values[arch].EINTR]).toEqual([11, 4]);
+    }
+    // the mips branch alone defines nothing this target compiles
+    const mipsOnly = shared.replace('pub const EAGAIN: c_int = 11;', '');
+    expect(parseError(memoryLibc({ [SHARED]: mipsOnly })).message).toContain(
+      'cannot find EAGAIN for x86_64'
+    );
   });
 
   it('refuses an expression it cannot evaluate rather than guess', () => {
-    const shifted = memoryLibc({
-      [X86]: memoryLibc().get(X86)!.replace('= 101;', '= 1 << 7;')
+    const multiplied = memoryLibc({
+      [X86]: memoryLibc().get(X86)!.replace('= 101;', '= 1 * 7;')
     });
-    expect(parseError(shifted).message).toContain('cannot evaluate SYS_futex = 1 << 7');
+    expect(parseError(multiplied).message).toContain('cannot evaluate SYS_futex = 1 * 7');
+  });
+
+  it('evaluates shifts, unary minus and crate:: paths with Rust precedence', () => {
+    const files = memoryLibc({
+      [LINUX]: [
+        memoryLibc().get(LINUX),
+        'pub const AT_FDCWD: c_int = -100;',
+        'pub const O_BASE: c_int = 0o10000;',
+        'pub const O_SYNC: c_int = 1 << 20 | crate::O_BASE;',
+        'pub const SHIFTED_SUM: c_int = 1 << 2 + 1 | 0x100;',
+        'pub const NEG_PAREN: c_long = -(4 + 1);',
+        'pub(crate) const HIDDEN: c_int = 7;'
+      ].join('\n')
+    });
+    const names = ['AT_FDCWD', 'O_SYNC', 'SHIFTED_SUM', 'NEG_PAREN', 'HIDDEN', 'NOT_THERE'];
+    expect(Object.fromEntries(linuxConstants('1', files, 'aarch64', names))).toEqual({
+      AT_FDCWD: -100,
+      O_SYNC: 0x101000, // `|` binds loosest
+      SHIFTED_SUM: 264, // `+` binds tighter than `<<`: 1 << 3, then | 0x100
+      NEG_PAREN: -5,
+      HIDDEN: 7
+    });
   });
 
   it('prefers the arch file over shared files, as the compiled musl module does', () => {
@@ -170,6 +231,32 @@ describe('parseLinuxAbi drift', () => {
       ARM,
       'src/unix/linux_like/linux/musl/b64/aarch64.rs'
     ]);
+  });
+
+  it('draws on the src/new tree of newer libc releases, this arch first, other arches never', () => {
+    const available = [
+      'src/new/musl/arch/aarch64/mod.rs',
+      'src/new/musl/arch/x86_64/mod.rs',
+      'src/new/musl/arch/generic/mod.rs',
+      'src/new/musl/sys/socket.rs',
+      'src/new/linux_uapi/linux/fcntl.rs',
+      'src/new/common/posix/unistd.rs',
+      'src/new/qurt/errno.rs'
+    ];
+    const searched = libcSearchPath('aarch64', available);
+    expect(searched[0]).toBe('src/new/musl/arch/aarch64/mod.rs');
+    expect(searched).not.toContain('src/new/musl/arch/x86_64/mod.rs');
+    expect(searched).not.toContain('src/new/qurt/errno.rs');
+    const at = (file: string) => searched.indexOf(file);
+    // the new musl files come before the old musl module, the shared uapi/posix ones after
+    // every old linux_like file, and src/unix/mod.rs stays last
+    expect(at('src/new/musl/sys/socket.rs')).toBeGreaterThan(at(ARM));
+    expect(at('src/new/musl/arch/generic/mod.rs')).toBeLessThan(
+      at('src/unix/linux_like/linux/musl/mod.rs')
+    );
+    expect(at('src/new/linux_uapi/linux/fcntl.rs')).toBeGreaterThan(at(SHARED));
+    expect(at('src/new/common/posix/unistd.rs')).toBeGreaterThan(at(SHARED));
+    expect(searched[searched.length - 1]).toBe('src/unix/mod.rs');
   });
 
   it('reads the package version, not a dependency version', () => {
@@ -189,7 +276,9 @@ describe('syscallShimSource', () => {
 
   it('is generated for one arch from the parsed values', () => {
     expect(source).toContain(`long ${SHIM_SYSCALL_SYMBOL}(long number, ...) {`);
-    expect(source).toContain('generated from the Linux values of libc 0.2.999-distinct');
+    expect(source).toContain(
+      'The syscall shim for x86_64, from the Linux values of libc 0.2.999-distinct'
+    );
   });
 
   it('defines every parsed value for its arch, and no number of the other arch', () => {
@@ -207,7 +296,11 @@ describe('syscallShimSource', () => {
     expect(cases).toEqual(ROUTED_SYSCALLS.map(name => `LINUX_${name}`));
     expect(source).toMatch(/default:[\s\S]*?return ape_fail\(LINUX_ENOSYS\);/);
     // no bare syscall number anywhere but in the defines: the routing cannot drift from them
-    const body = source.slice(source.indexOf('long __ape_action_syscall(long number, ...);'));
+    const defines = [...source.matchAll(/^#define LINUX_\w+ -?\d+\n/gm)];
+    expect(defines).toHaveLength(LINUX_NAMES.length);
+    const last = defines[defines.length - 1];
+    const body = source.slice(last.index + last[0].length);
+    expect(body).toContain('long __ape_action_syscall(long number, ...) {');
     expect(body).not.toMatch(/\b(7202|7326|7186|202|318|186)\b/);
   });
 
@@ -228,11 +321,17 @@ describe('syscallShimSource', () => {
     expect(source).toMatch(/command == LINUX_FUTEX_WAIT &&\s+ape_deadline_after/);
   });
 
-  it('hands errors back in Linux numbering, translated from the host values cosmo reports', () => {
-    for (const name of ['EAGAIN', 'ETIMEDOUT', 'EINTR', 'EINVAL', 'ENOSYS', 'ECANCELED']) {
-      expect(source).toContain(`if (host_errno == ${name}) return LINUX_${name};`);
-    }
-    expect(source).toContain('return rc < 0 ? ape_fail(ape_linux_errno(-rc)) : rc;');
+  it('leaves host errors in errno for the boundary core to translate on read', () => {
+    // cosmo's -errno (host numbering) goes to errno as it is; errno reads translate it
+    expect(source).toContain('return rc < 0 ? ape_fail_host(-rc) : rc;');
+    expect(source).toContain('return got < 0 ? -1 : got;');
+    // no errno table of its own: one translation, the core's, generated from both sides
+    expect(source).not.toMatch(/host_errno ==|ape_linux_errno\(/);
+    expect(source).not.toMatch(/^static long ape_fail(_host)?\(/m);
+    expect(C_RUNTIME).toMatch(/^static long ape_fail\(int linux_errno\) \{/m);
+    expect(C_RUNTIME).toMatch(/^static long ape_fail_host\(int host_errno\) \{/m);
+    // its own refusals are already Linux numbers
+    expect(source).toMatch(/return ape_fail\(LINUX_EINVAL\);/);
   });
 
   it('translates getrandom flag bits and refuses GRND_INSECURE like an old kernel', () => {
@@ -243,16 +342,31 @@ describe('syscallShimSource', () => {
     );
   });
 
-  it('includes cosmo’s own headers, which cosmocc’s compiler finds', () => {
-    const includes = [...source.matchAll(/^#include <([^>]+)>/gm)].map(match => match[1]);
+  it('includes nothing itself: it follows the composed file’s cosmo headers', () => {
+    expect(source).not.toMatch(/^#include/m);
+    const includes = [...C_INCLUDES.matchAll(/^#include <([^>]+)>/gm)].map(match => match[1]);
     expect(includes).toContain('cosmo.h');
-    expect(includes).toEqual(expect.arrayContaining(['errno.h', 'time.h', 'sys/random.h']));
+    expect(includes).toEqual(
+      expect.arrayContaining(['errno.h', 'time.h', 'sys/random.h', 'pthread.h', 'stdarg.h'])
+    );
   });
 });
 
 describe('link flags and cosmocc checks', () => {
-  it('binds std’s __xpg_strerror_r to cosmo’s XSI strerror_r', () => {
-    expect(STRERROR_LINK_ARGS).toEqual(['-Wl,--defsym,__xpg_strerror_r=strerror_r']);
+  it('reaches cosmo’s XSI strerror_r through a shim, not a link-time binding', () => {
+    // no --defsym any more: std's __xpg_strerror_r link name is rewritten to the shim's
+    expect(Object.keys(syscallShim)).not.toContain('STRERROR_LINK_ARGS');
+    expect(STD_LINK_NAME_REWRITES).toEqual({
+      __errno_location: '__ape_shim___errno_location',
+      __xpg_strerror_r: '__ape_shim_strerror_r'
+    });
+    // the shim calls cosmo's XSI strerror_r under its symbol, with the host's errno
+    expect(C_RUNTIME).toContain(
+      'int ape_xsi_strerror_r(int, char *, size_t) __asm__("strerror_r");'
+    );
+    expect(C_RUNTIME).toMatch(
+      /int __ape_shim_strerror_r\(int linux_errno, char \*buffer, size_t size\) \{\n\s+int rc = ape_xsi_strerror_r\(ape_errno_to_host\(linux_errno\), buffer, size\);/
+    );
   });
 
   it('finds the cosmo futex declarations, or names what is missing', () => {
