@@ -161,6 +161,29 @@ const RUNTIME_LAYER = {
 };
 
 /**
+ * What the runtime layer's boundary shims call beneath them that nothing above lists (the shims
+ * stand for every function whose values they translate, not only those std imports).
+ */
+const BOUNDARY_SHIMS = {
+  accept: 'libc/sock/accept.c',
+  clock_getres: 'libc/calls/clock_getres.c',
+  faccessat: 'libc/calls/faccessat.c',
+  fchmodat: 'libc/calls/fchmodat.c',
+  fchownat: 'libc/calls/fchownat.c',
+  flock: 'libc/calls/flock.c',
+  madvise: 'libc/calls/madvise.c',
+  mkdirat: 'libc/calls/mkdirat.c',
+  pthread_kill: 'libc/thread/pthread_kill.c',
+  pthread_sigmask: 'libc/thread/pthread_sigmask.c',
+  readlinkat: 'libc/calls/readlinkat.c',
+  renameat: 'libc/calls/renameat.c',
+  sigdelset: 'libc/intrin/sigdelset.c',
+  sigprocmask: 'libc/intrin/sigprocmask.c',
+  symlinkat: 'libc/calls/symlinkat.c',
+  utimensat: 'libc/calls/utimensat.c'
+};
+
+/**
  * std imports FACTS.md's list misses (seen in the link of examples/probe: env::remove_var and
  * fs::remove_dir).
  */
@@ -211,6 +234,7 @@ export const COSMO_SYMBOL_SOURCES = Object.freeze({
   ...STD_IMPORTS,
   ...STD_IMPORTS_BEYOND_THE_LIST,
   ...RUNTIME_LAYER,
+  ...BOUNDARY_SHIMS,
   ...PROBE,
   ...TEST_PROGRAMS
 });

@@ -12,6 +12,10 @@
  *   one object per function, like libcosmo.a) comes before glibc, so `syscall`,
  *   `__xpg_strerror_r`, `strerror_r`, `sigaction`, the pthread_attr_t calls and (aarch64) the
  *   stat family behave as cosmo's do where glibc's would be kind;
+ * - C code sees cosmo's constants as cosmo's headers declare them (test/helpers/cosmo-constants.mjs):
+ *   most are 8-byte variables (`extern const unsigned O_CREAT;`), not glibc's literal macros, so
+ *   `case O_CREAT:` or a static initializer from EAGAIN fails to compile as under cosmocc; the
+ *   runtime archive defines them with the Linux column of consts.sh for the arch;
  * - they refuse, at link time, what a link against cosmo 4.0.2 would not give: an undefined
  *   reference to a name cosmo does not define (test/helpers/cosmo-symbols.mjs), and the
  *   `.ltext*`/`.ldata*`/`.lrodata*`/`.lbss*` sections of the large code model, which cosmo's
@@ -24,6 +28,12 @@ import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from '
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import {
+  COSMO_CONSTANT_HEADERS,
+  COSMO_CONSTANTS,
+  COSMO_UNDECLARED,
+  symbolConstants
+} from './cosmo-constants.mjs';
 import { COSMO_DEFINED_SYMBOLS } from './cosmo-symbols.mjs';
 import { requireTools } from './kit.mjs';
 
@@ -33,8 +43,8 @@ const ABI_HEADER = path.join(HERE, 'standin-include', 'ape-standin-abi.h');
 
 /** @typedef {'x86_64' | 'aarch64'} StandinArch */
 
-/** @type {Record<StandinArch, { cc: string, cxx: string, ar: string }>} */
-const TOOLS = {
+/** @type {Readonly<Record<StandinArch, { cc: string, cxx: string, ar: string }>>} */
+export const TOOLS = {
   x86_64: { cc: 'gcc', cxx: 'g++', ar: 'ar' },
   aarch64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', ar: 'aarch64-linux-gnu-ar' }
 };
@@ -117,6 +127,164 @@ export const WRAPPED_FUNCTIONS = Object.freeze({
     'fstatat'
   ])
 });
+
+/**
+ * What cosmocc's compilers define and leave undefined; with `-isystem <include>` and the forced
+ * include (when C code sees cosmo's ABI) this is how the stand-in compiles C (see cosmo_cc below).
+ */
+export const COSMO_CC_FLAGS = Object.freeze([
+  '-U_FORTIFY_SOURCE',
+  '-D__COSMOPOLITAN__',
+  '-D__COSMOCC__'
+]);
+
+/**
+ * The flags that make a host compiler compile C as the stand-in cosmocc does, cosmo's ABI and
+ * constants included, for an include dir written by writeStandinInclude.
+ * @param {string} include
+ */
+export function cosmoCompileFlags(include) {
+  return [
+    '-include',
+    path.join(include, 'ape-standin-abi.h'),
+    ...COSMO_CC_FLAGS,
+    '-isystem',
+    include
+  ];
+}
+
+/**
+ * The glibc headers that define the modelled constants as macros (or enumerators): the forced
+ * include reads them first, so that a later `#include` of them is a no-op, and then replaces
+ * each name with cosmo's form.
+ */
+export const GLIBC_CONSTANT_HEADERS = Object.freeze([
+  'fcntl.h',
+  'sys/mman.h',
+  'sys/socket.h',
+  'netinet/in.h',
+  'netinet/tcp.h',
+  'poll.h',
+  'signal.h',
+  'time.h',
+  'errno.h',
+  'sys/wait.h',
+  'sys/ioctl.h',
+  'unistd.h',
+  'spawn.h',
+  'dirent.h',
+  'netdb.h',
+  'sys/stat.h'
+]);
+
+/**
+ * The names glibc declares as enumerators (`enum { SOCK_NONBLOCK = ..., #define SOCK_NONBLOCK
+ * SOCK_NONBLOCK }`) that cosmo declares as symbols or not at all: an `#undef` cannot take an
+ * enumerator away, so the forced include renames them while glibc's headers are read.
+ * @param {readonly string[]} compilers
+ */
+function glibcEnumerators(compilers) {
+  const wanted = new Set([...symbolConstants().map(c => c.name), ...COSMO_UNDECLARED]);
+  const source = `#define _GNU_SOURCE\n${GLIBC_CONSTANT_HEADERS.map(h => `#include <${h}>`).join('\n')}\n`;
+  const found = new Set();
+  for (const compiler of compilers) {
+    const macros = execFileSync(compiler, ['-E', '-dM', '-x', 'c', '-'], {
+      input: source,
+      encoding: 'utf8'
+    });
+    for (const [, name, body] of macros.matchAll(/^#define (\w+) (\w+)$/gm)) {
+      if (name === body && wanted.has(name)) found.add(name);
+    }
+  }
+  return [...found].sort();
+}
+
+/**
+ * One modelled header in cosmo's syntax (libc/sysv/consts/o.h and the like): each name first
+ * loses glibc's macro. A literal that cosmo also declares extern is written as the literal only,
+ * which is all C code can see of it (and glibc may have an enumerator of that name).
+ * @param {string} header
+ */
+export function cosmoHeaderText(header) {
+  const guard = `APE_STANDIN_${header.replace(/\W/g, '_').toUpperCase()}`;
+  const body = Object.values(COSMO_CONSTANTS)
+    .filter(constant => constant.header === header)
+    .map(constant => {
+      const name = constant.name;
+      if (constant.form === 'literal') return `#undef ${name}\n#define ${name} ${constant.value}`;
+      if (constant.form === 'alias') return `#undef ${name}\n#define ${name} ${constant.target}`;
+      const define = constant.ifdef ? `\n#define ${name} ${name}` : '';
+      return `#undef ${name}\nextern ${constant.type} ${name};${define}`;
+    });
+  return `/* stand-in for cosmocc's include/${header} (cosmopolitan 4.0.2), the names
+   test/helpers/cosmo-constants.mjs models, in cosmo's forms */
+#ifndef ${guard}
+#define ${guard}
+#ifdef __cplusplus
+extern "C" {
+#endif
+${body.join('\n')}
+#ifdef __cplusplus
+}
+#endif
+#endif
+`;
+}
+
+/**
+ * cosmocc's include/ as the stand-in has it: cosmo.h, the forced ABI header, and the modelled
+ * constant headers at cosmo's paths with the two generated headers the forced one reads. The
+ * enumerators are looked up with each of `compilers` (one per arch the include dir serves).
+ * @param {string} include
+ * @param {readonly string[]} [compilers]
+ */
+export function writeStandinInclude(include, compilers = Object.values(TOOLS).map(t => t.cc)) {
+  mkdirSync(include, { recursive: true });
+  copyFileSync(path.join(RUNTIME_SOURCES, 'cosmo.h'), path.join(include, 'cosmo.h'));
+  // cosmo's C ABI for the types where it differs from glibc's, forced into every compile
+  copyFileSync(ABI_HEADER, path.join(include, 'ape-standin-abi.h'));
+  for (const header of COSMO_CONSTANT_HEADERS) {
+    mkdirSync(path.dirname(path.join(include, header)), { recursive: true });
+    writeFileSync(path.join(include, header), cosmoHeaderText(header));
+  }
+  const renames = glibcEnumerators(compilers).map(
+    name => `#define ${name} __ape_glibc_enum_${name}`
+  );
+  writeFileSync(
+    path.join(include, 'ape-standin-glibc-enums.h'),
+    `/* generated: glibc's enumerators of names cosmo declares as symbols or not at all, renamed
+   while glibc's headers are read (ape-standin-abi.h) */\n${renames.join('\n')}\n`
+  );
+  writeFileSync(
+    path.join(include, 'ape-standin-constants.h'),
+    `/* generated: glibc's headers that define cosmo's constant names, then cosmo's forms of them
+   (test/helpers/cosmo-constants.mjs), then no trace of the names cosmo declares nowhere */
+${GLIBC_CONSTANT_HEADERS.map(h => `#include <${h}>`).join('\n')}
+${COSMO_CONSTANT_HEADERS.map(h => `#include "${h}"`).join('\n')}
+${COSMO_UNDECLARED.map(name => `#undef ${name}`).join('\n')}
+`
+  );
+}
+
+/**
+ * Assembly that defines each name as an 8-byte object holding `value`, like cosmo's `.quad`
+ * (libc/sysv/consts/syscon.internal.h): read-only unless cosmo declares it without const.
+ * @param {{ name: string, value: number, writable: boolean }[]} definitions
+ */
+export function constantsAssembly(definitions) {
+  const objects = definitions.map(({ name, value, writable }) =>
+    [
+      `\t.section .${writable ? 'data' : 'rodata'}.${name},"a${writable ? 'w' : ''}"`,
+      '\t.balign 8',
+      `\t.globl ${name}`,
+      `\t.type ${name}, %object`,
+      `\t.size ${name}, 8`,
+      `${name}:`,
+      `\t.quad ${value}`
+    ].join('\n')
+  );
+  return `${objects.join('\n')}\n\t.section .note.GNU-stack,"",%progbits\n`;
+}
 
 /** @param {string} value */
 function shellQuote(value) {
@@ -237,15 +405,15 @@ compiler=${shellQuote(compiler)}
 include=${shellQuote(path.join(root, 'include'))}
 runtime=${shellQuote(runtime)}
 cosmo_names=${shellQuote(cosmoNames)}
-# cosmo's headers give C cosmo's ABI (include/ape-standin-abi.h). A test program that stands in
-# for Rust code, which sees no C headers, sets APE_STANDIN_NO_C_ABI=1.
+# cosmo's headers give C cosmo's ABI and constants (include/ape-standin-abi.h). A test program
+# that stands in for Rust code, which sees no C headers, sets APE_STANDIN_NO_C_ABI=1.
 abi=
 if [ -z "\${APE_STANDIN_NO_C_ABI:-}" ]; then
   abi=$include/ape-standin-abi.h
 fi
 cosmo_cc() {
   if [ -n "$abi" ]; then set -- -include "$abi" "$@"; fi
-  "$compiler" -U_FORTIFY_SOURCE -D__COSMOPOLITAN__ -D__COSMOCC__ -isystem "$include" "$@"
+  "$compiler" ${COSMO_CC_FLAGS.join(' ')} -isystem "$include" "$@"
 }
 linking=1
 for arg; do
@@ -278,6 +446,23 @@ function writeExecutable(file, text) {
 }
 
 /**
+ * One assembly file per symbol-form constant (cosmo too has one object per name), holding the
+ * Linux column of consts.sh for `arch`; returns their paths.
+ * @param {string} dir
+ * @param {StandinArch} arch
+ */
+function writeConstantSources(dir, arch) {
+  mkdirSync(dir, { recursive: true });
+  const column = arch === 'x86_64' ? 'linux' : 'linux_aarch64';
+  return symbolConstants().map(({ name, writable, hosts }) => {
+    if (!hosts) throw new Error(`cosmo-constants: ${name} has no consts.sh columns`);
+    const file = path.join(dir, `${name}.s`);
+    writeFileSync(file, constantsAssembly([{ name, value: hosts[column], writable }]));
+    return file;
+  });
+}
+
+/**
  * Compiles the stand-in runtime for one arch into an archive, one object per source file, which
  * is one per function except where cosmo too defines several in one file (cosmo_futex.c) and for
  * the --wrap interposers (whose __wrap_ names nothing else defines). So a program's own
@@ -296,6 +481,10 @@ function buildRuntimeArchive(lib, arch) {
     cwd: objects,
     stdio: ['ignore', 'ignore', 'pipe']
   });
+  execFileSync(cc, ['-c', ...writeConstantSources(path.join(lib, arch, 'constants'), arch)], {
+    cwd: objects,
+    stdio: ['ignore', 'ignore', 'pipe']
+  });
   const archive = path.join(lib, arch, 'libstandin-cosmo.a');
   const members = readdirSync(objects).map(file => path.join(objects, file));
   execFileSync(ar, ['rcs', archive, ...members]);
@@ -310,7 +499,8 @@ function buildRuntimeArchive(lib, arch) {
  */
 function writeCosmoNamesScript(lib) {
   const script = path.join(lib, 'cosmo-names.ld');
-  const provides = COSMO_DEFINED_SYMBOLS.map(name => `PROVIDE(${name} = 0x1000);`);
+  const names = [...COSMO_DEFINED_SYMBOLS, ...symbolConstants().map(constant => constant.name)];
+  const provides = names.map(name => `PROVIDE(${name} = 0x1000);`);
   writeFileSync(
     script,
     `/* names cosmopolitan 4.0.2 defines (test/helpers/cosmo-symbols.mjs) */\n${provides.join('\n')}\n`
@@ -319,8 +509,8 @@ function writeCosmoNamesScript(lib) {
 }
 
 /**
- * Makes `<root>/bin` with every tool the action checks for, `<root>/include/cosmo.h` and the
- * runtime archives in `<root>/lib`; returns root.
+ * Makes `<root>/bin` with every tool the action checks for, `<root>/include` (writeStandinInclude)
+ * and the runtime archives in `<root>/lib`; returns root.
  * @param {string} root
  * @returns {string}
  */
@@ -329,10 +519,8 @@ export function makeStandinCosmocc(root) {
   const bin = path.join(root, 'bin');
   const lib = path.join(root, 'lib');
   const include = path.join(root, 'include');
-  for (const dir of [bin, lib, include]) mkdirSync(dir, { recursive: true });
-  copyFileSync(path.join(RUNTIME_SOURCES, 'cosmo.h'), path.join(include, 'cosmo.h'));
-  // cosmo's C ABI for the types where it differs from glibc's, forced into every compile
-  copyFileSync(ABI_HEADER, path.join(include, 'ape-standin-abi.h'));
+  for (const dir of [bin, lib]) mkdirSync(dir, { recursive: true });
+  writeStandinInclude(include);
   const cosmoNames = writeCosmoNamesScript(lib);
   for (const arch of /** @type {StandinArch[]} */ (['x86_64', 'aarch64'])) {
     const { cc, cxx } = TOOLS[arch];

@@ -1,13 +1,17 @@
 /**
- * The syscall shim, generated from std's own vendored `libc` source and compiled by a real
- * compiler per arch (gcc for x86_64, aarch64-linux-gnu-gcc for aarch64) against a test-made
- * include dir whose `cosmo.h` declares cosmo's futex API as 4.0.2 does. A probe program calls the
- * shim with the numbers from the system's Linux headers, against recording cosmo_futex_wait/wake
- * doubles, and runs natively (x86_64) or under qemu-aarch64-static (aarch64).
+ * The runtime layer's C (boundary tables and shims, and the syscall shim), generated from std's
+ * own vendored `libc` source and cosmocc's constant headers, compiled per arch by the stand-in
+ * cosmocc's compilers (gcc and aarch64-linux-gnu-gcc seeing cosmo's ABI, its `cosmo.h` and its
+ * constant headers, where most constants are symbols, as 4.0.2's are:
+ * test/helpers/standin-cosmocc.mjs). A probe program calls the syscall shim with the numbers from
+ * the system's Linux headers, against recording cosmo_futex_wait/wake doubles, reads errno as
+ * Rust does (through the errno shim), and runs natively (x86_64) or under qemu-aarch64-static
+ * (aarch64), linked with the stand-in runtime, which defines the constant symbols with Linux's
+ * values as cosmo's start-up does on Linux.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +20,7 @@ import { ActionError } from '../../src/errors.js';
 import { readLinuxAbi, type Arch, type LinuxAbi } from '../../src/runtime/linux-abi.js';
 import { buildShimObjects, type ShimObject } from '../../src/runtime/shim-objects.js';
 import { KIT_HINT, requireTool } from '../helpers/kit.mjs';
+import { makeStandinCosmocc } from '../helpers/standin-cosmocc.mjs';
 
 const FIXTURES = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -24,15 +29,7 @@ const FIXTURES = path.join(
 const PROBE_SOURCE = path.join(FIXTURES, 'routing-probe.c');
 const STD_LIBRARY = '/usr/lib/rustlib/src/rust/library';
 
-/** cosmo 4.0.2's declarations (libc/cosmo.h), with C11 _Atomic for its _COSMO_ATOMIC. */
-const TEST_COSMO_H = `#ifndef TEST_COSMO_H
-#define TEST_COSMO_H
-#include <time.h>
-int cosmo_futex_wake(_Atomic(int) *, int, char);
-int cosmo_futex_wait(_Atomic(int) *, int, char, int, const struct timespec *);
-#endif
-`;
-
+/** The host compilers the probe is linked with (the stand-in's compilers wrap the same ones). */
 const COMPILERS: Record<Arch, string> = { x86_64: 'gcc', aarch64: 'aarch64-linux-gnu-gcc' };
 
 /** The libc crate std itself locks, from the vendored std sources of the test kit. */
@@ -49,9 +46,14 @@ function stdLibcSource(): string {
 }
 
 let tmp: string;
+/** The stand-in cosmocc: bin/<arch>-unknown-cosmo-cc, include/, lib/<arch>/ (its runtime). */
+let cosmocc: string;
 let includeDir: string;
 let libcSrc: string;
 let compilers: Record<Arch, string>;
+
+const cosmoCompiler = (root: string, arch: Arch) =>
+  path.join(root, 'bin', `${arch}-unknown-cosmo-cc`);
 
 beforeAll(async () => {
   compilers = {
@@ -61,12 +63,9 @@ beforeAll(async () => {
   requireTool('qemu-aarch64-static');
   libcSrc = stdLibcSource();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'ape action shim-'));
-  includeDir = path.join(tmp, 'cosmo cc', 'include');
-  await mkdir(path.join(includeDir, 'libc'), { recursive: true });
-  // where the real zip has it: include/libc/cosmo.h (tool/cosmocc/package.sh copies the headers)
-  await writeFile(path.join(includeDir, 'libc', 'cosmo.h'), TEST_COSMO_H);
-  await writeFile(path.join(includeDir, 'cosmo.h'), '#include "libc/cosmo.h"\n');
-});
+  cosmocc = makeStandinCosmocc(path.join(tmp, 'cosmo cc'));
+  includeDir = path.join(cosmocc, 'include');
+}, 120_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
@@ -74,7 +73,7 @@ afterAll(async () => {
 function build(workDir: string, overrides: { includeDir?: string; libcSrc?: string } = {}) {
   return buildShimObjects({
     arches: ['x86_64', 'aarch64'],
-    compilerFor: arch => compilers[arch],
+    compilerFor: arch => cosmoCompiler(cosmocc, arch),
     includeDir: overrides.includeDir ?? includeDir,
     libcSrc: overrides.libcSrc ?? libcSrc,
     workDir
@@ -83,12 +82,17 @@ function build(workDir: string, overrides: { includeDir?: string; libcSrc?: stri
 
 type ProbeLine = Record<string, number> & { case: string };
 
-/** Links the probe with the arch's shim object and runs it; one parsed JSON line per case. */
+/**
+ * Links the probe with the arch's shim object and the stand-in's runtime (its constant symbols)
+ * and runs it; one parsed JSON line per case. The probe stands for Rust code: it sees glibc's
+ * headers (Linux's numbers), not cosmo's, so the host compiler links it.
+ */
 function runProbe(arch: Arch, shim: ShimObject, workDir: string): Map<string, ProbeLine> {
   const exe = path.join(workDir, `probe-${arch}`);
+  const runtime = path.join(cosmocc, 'lib', arch, 'libstandin-cosmo.a');
   const cc = spawnSync(
     compilers[arch],
-    ['-static', '-O1', '-Wall', '-Werror', '-o', exe, PROBE_SOURCE, ...shim.linkArgs.slice(0, 1)],
+    ['-static', '-O1', '-Wall', '-Werror', '-o', exe, PROBE_SOURCE, ...shim.linkArgs, runtime],
     { encoding: 'utf8' }
   );
   if (cc.status !== 0) throw new Error(`linking the ${arch} probe failed:\n${cc.stderr}`);
@@ -177,6 +181,7 @@ describe.each(['x86_64', 'aarch64'] as const)('the %s shim routes Linux calls to
   });
 
   it('reports cosmo’s -errno results as -1 with Linux errno, never reading cosmo’s errno', () => {
+    // errno is read through the errno shim, as Rust reads it: Linux's numbering
     expect(line('wait_bitset_timeout')).toMatchObject({ ret: -1, errno: constants.ETIMEDOUT });
     expect(line('wait_bitset_value_differs')).toMatchObject({
       ret: -1,
@@ -268,18 +273,41 @@ describe.each(['x86_64', 'aarch64'] as const)('the %s shim routes Linux calls to
 });
 
 describe('buildShimObjects', () => {
-  it('returns per arch the object and the link arguments', async () => {
+  it('returns per arch the object, the link arguments and the paired tables', async () => {
     const workDir = path.join(tmp, 'link args');
     const objects = await build(workDir);
     for (const arch of ['x86_64', 'aarch64'] as const) {
       const object = path.join(workDir, `shim-${arch}.o`);
       expect(objects[arch]).toEqual({
         object,
-        linkArgs: [object, '-Wl,--defsym,__xpg_strerror_r=strerror_r'],
-        source: expect.stringContaining('long __ape_action_syscall(')
+        // no --defsym for strerror_r any more: std's link name is rewritten to the shim's
+        linkArgs: [object],
+        source: expect.stringContaining('long __ape_action_syscall('),
+        paired: expect.any(Array)
       });
+      const paired = objects[arch]!.paired;
+      expect(paired.map(domain => domain.domain.id)).toEqual(
+        expect.arrayContaining(['open_flags', 'signal', 'errno'])
+      );
+      const eagain = paired
+        .find(d => d.domain.id === 'errno')
+        ?.pairs.find(p => p.name === 'EAGAIN');
+      expect(eagain).toMatchObject({ linux: 11, hostExpression: 'EAGAIN' });
       const symbols = spawnSync('nm', [object], { encoding: 'utf8' }).stdout;
       expect(symbols).toMatch(/ T __ape_action_syscall$/m);
+      for (const shim of [
+        '__ape_shim___errno_location',
+        '__ape_shim_strerror_r',
+        '__ape_shim_open',
+        '__ape_shim_mmap',
+        '__ape_shim_sigaction'
+      ]) {
+        expect(symbols).toMatch(new RegExp(` T ${shim}$`, 'm'));
+      }
+      // the host's values are cosmo's symbols, read at run time, not numbers baked in
+      for (const constant of ['O_CREAT', 'EAGAIN', 'SIGCHLD', 'POLLIN', 'MAP_ANONYMOUS']) {
+        expect(symbols).toMatch(new RegExp(` U ${constant}$`, 'm'));
+      }
     }
   });
 
@@ -295,9 +323,22 @@ describe('buildShimObjects', () => {
     await build(workDir);
     expect(mtimes()).toEqual(first);
 
-    await build(workDir, { libcSrc: path.join(FIXTURES, 'libc-distinct') });
+    // the same libc with x86_64's SYS_futex changed: only x86_64's text differs, so only its
+    // files are rewritten
+    const edited = path.join(tmp, 'libc edited');
+    cpSync(libcSrc, edited, { recursive: true });
+    const x86 = path.join(edited, 'src/unix/linux_like/linux/musl/b64/x86_64/mod.rs');
+    const text = readFileSync(x86, 'utf8');
+    expect(text).toContain('pub const SYS_futex: c_long = 202;');
+    await writeFile(
+      x86,
+      text.replace('pub const SYS_futex: c_long = 202;', 'pub const SYS_futex: c_long = 7202;')
+    );
+    await build(workDir, { libcSrc: edited });
     const changed = mtimes();
-    changed.forEach((mtime, index) => expect(mtime).toBeGreaterThan(first[index]));
+    expect(changed[0]).toBeGreaterThan(first[0]);
+    expect(changed[1]).toBeGreaterThan(first[1]);
+    expect(changed.slice(2)).toEqual(first.slice(2));
     expect(readFileSync(files[0], 'utf8')).toContain('#define LINUX_SYS_futex 7202\n');
   });
 
@@ -318,28 +359,23 @@ describe('buildShimObjects', () => {
 
   it('reports a compiler failure with its output, and leaves no object behind', async () => {
     const workDir = path.join(tmp, 'broken compiler');
+    // a cosmocc whose cosmo.h declares the futex functions with other types: its constant
+    // headers pair, but a -Werror build of the shim must fail loudly
+    const broken = makeStandinCosmocc(path.join(tmp, 'broken cosmocc'));
+    await writeFile(
+      path.join(broken, 'include', 'cosmo.h'),
+      'int cosmo_futex_wait(long *, int, char, int, int);\nint cosmo_futex_wake(long *, int, char);\n'
+    );
     const attempt = buildShimObjects({
       arches: ['x86_64'],
-      compilerFor: () => compilers.x86_64,
-      // the include dir has cosmo.h, but a -Werror build of the shim against a cosmo.h whose
-      // futex functions take other types must fail loudly
-      includeDir: await brokenInclude(),
+      compilerFor: arch => cosmoCompiler(broken, arch),
+      includeDir: path.join(broken, 'include'),
       libcSrc,
       workDir
     });
     await expect(attempt).rejects.toThrow(
-      /compiling ape-action's syscall shim for x86_64 with .*gcc failed \(exit 1\):\n[\s\S]*cosmo_futex_wait/
+      /compiling ape-action's syscall shim for x86_64 with .*x86_64-unknown-cosmo-cc failed \(exit 1\):\n[\s\S]*cosmo_futex_wait/
     );
     expect(existsSync(path.join(workDir, 'shim-x86_64.o'))).toBe(false);
-  });
+  }, 120_000);
 });
-
-async function brokenInclude(): Promise<string> {
-  const dir = path.join(tmp, 'broken include');
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    path.join(dir, 'cosmo.h'),
-    'int cosmo_futex_wait(long *, int, char, int, int);\nint cosmo_futex_wake(long *, int, char);\n'
-  );
-  return dir;
-}
