@@ -24,4 +24,6 @@ export interface Config {
   cache: boolean;
   /** Build std and the crate's libc against cosmo's ABI (src/runtime/). */
   runtimeLayer: boolean;
+  /** Pass the cfgs that steer ecosystem crates to what cosmo has (cargo-build.ts). */
+  ecosystemCfgs: boolean;
 }

@@ -35,7 +35,8 @@ export const INPUT_DEFAULTS = {
   'cosmocc-dir': '',
   'rust-toolchain': DEFAULT_RUST_TOOLCHAIN,
   cache: 'true',
-  'runtime-layer': 'true'
+  'runtime-layer': 'true',
+  'ecosystem-cfgs': 'true'
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -86,7 +87,8 @@ export function parseInputs(lookup: InputLookup): Config {
     cosmocc,
     rustToolchain: parseRustToolchain(get('rust-toolchain')),
     cache: parseBoolean('cache', get('cache')),
-    runtimeLayer: parseBoolean('runtime-layer', get('runtime-layer'))
+    runtimeLayer: parseBoolean('runtime-layer', get('runtime-layer')),
+    ecosystemCfgs: parseBoolean('ecosystem-cfgs', get('ecosystem-cfgs'))
   };
 }
 

@@ -22,7 +22,7 @@ import { planArches, prepareWorkDir, type ArchPlanEntry } from './plan.js';
 import { publishBuildOutputs } from './report/outputs.js';
 import { renderBuildSummary, renderSetupSummary, type BuiltApe } from './report/summary.js';
 import type { RunnerEnv } from './runner-env.js';
-import { runtimeLayerFor, type RuntimeLayer } from './runtime/layer.js';
+import { checkRuntimeLayerCalls, runtimeLayerFor, type RuntimeLayer } from './runtime/layer.js';
 import { buildWithCargo } from './rust/cargo-build.js';
 import { planCrate, resolveManifestPath } from './rust/crate.js';
 import { writeLinkerWrapper } from './rust/linker-wrapper.js';
@@ -76,6 +76,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
   const build = { ...prepared, targets: plan, options, annotateRelativeTo, layer };
   await stages.run('cargo build', () => buildWithCargo(build));
+  await stages.run('Boundary check', () => checkRuntimeLayerCalls(layer, plan, bins, log));
   const fuse = { bins, plan, tools, outputDir, launch: cosmocc.apeLaunch };
   const apes = await stages.run('apelink', () => fuseBins(fuse));
   await publishBuildOutputs(ctx, outputDir, apes);

@@ -23,13 +23,14 @@ import type { Arch } from '../arch.js';
 import type { CosmoccTools } from '../cosmocc/tools.js';
 import type { Log } from '../log.js';
 import { runChecked } from '../process.js';
-import type { ArchTarget } from '../plan.js';
+import type { ArchPlanEntry, ArchTarget } from '../plan.js';
 import type { Crate } from '../rust/crate.js';
 import type { RustToolchain } from '../rust/toolchain.js';
 import { reuseOrGenerate } from './layer-stamp.js';
 import { checkCosmoLayouts } from './layout-check.js';
 import { buildShimObjects } from './shim-objects.js';
 import { tableFigures } from './boundary/tables.js';
+import { checkBoundaryCalls } from './boundary/link-check.js';
 import { redirectedFunctions } from './libc-crate.js';
 import { patchUserLibc, prepareCosmoStd, tomlString, type CargoMetadata } from './std-workspace.js';
 
@@ -53,6 +54,8 @@ export interface RuntimeLayer {
   linkArgs: Partial<Record<Arch, string[]>>;
   /** Changes whenever anything the layer puts into the build changes (for cache keys). */
   fingerprint: string;
+  /** False for `runtime-layer: false`. */
+  enabled: boolean;
 }
 
 /** What a generation leaves behind, for the stamp: the files a reuse needs, warnings to repeat. */
@@ -96,7 +99,7 @@ async function generateRuntimeLayer(request: RuntimeLayerRequest): Promise<Gener
   const fingerprint = fingerprintOf(libcDirs, shims);
   const objects = Object.values(shims).map(shim => shim.object);
   return {
-    layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint },
+    layer: { cargoEnv: std.env, cargoArgs: user.cargoArgs, linkArgs, fingerprint, enabled: true },
     files: [std.srcRoot, ...libcDirs, ...objects],
     warnings: user.warnings
   };
@@ -185,5 +188,23 @@ function withoutRuntimeLayer(log: Log): RuntimeLayer {
   log.warning(
     'runtime-layer is false: std is built as for musl, so under cosmo Mutex/Condvar/park busy-spin, displaying an io::Error can abort, and thread spawn overwrites stack (README: The cosmo runtime layer).'
   );
-  return { cargoEnv: {}, cargoArgs: [], linkArgs: {}, fingerprint: 'off' };
+  return { cargoEnv: {}, cargoArgs: [], linkArgs: {}, fingerprint: 'off', enabled: false };
+}
+
+/**
+ * After cargo: the link maps of every linked per-arch ELF show no Rust object calling a
+ * translated libc function by its plain name (boundary/link-check.ts). Nothing to check without
+ * the layer.
+ */
+export async function checkRuntimeLayerCalls(
+  layer: RuntimeLayer,
+  plan: readonly ArchPlanEntry[],
+  bins: readonly string[],
+  log: Log
+): Promise<void> {
+  if (!layer.enabled) return;
+  const linked = plan.flatMap(entry =>
+    bins.map(bin => ({ arch: entry.arch, bin, path: entry.binary(bin) }))
+  );
+  await checkBoundaryCalls(linked, log);
 }

@@ -29,6 +29,8 @@ export interface CargoBuildPlan {
   explicitBins: boolean;
   package?: string;
   cargoArgs: string[];
+  /** The `ecosystem-cfgs` input: false leaves ECOSYSTEM_CFGS out. */
+  ecosystemCfgs?: boolean;
 }
 
 export function cargoBuildArgs(plan: CargoBuildPlan): string[] {
@@ -87,15 +89,52 @@ export interface CargoBuild {
   log: Log;
 }
 
+/**
+ * cfgs that make ecosystem crates pick the OS paths cosmo has, where they would pick Linux-only
+ * ones at compile time: rustix calls libc instead of raw Linux syscalls; polling (async-io, smol)
+ * and mio (tokio) use poll(2) rather than epoll, which cosmo does not have; mio wakes its poll
+ * with a pipe rather than an eventfd.
+ */
+export const ECOSYSTEM_CFGS = [
+  'rustix_use_libc',
+  'polling_test_poll_backend',
+  'mio_unsupported_force_poll_poll',
+  'mio_unsupported_force_waker_pipe'
+] as const;
+
+/**
+ * Where the ecosystem cfgs go so that they add to the user's flags rather than replace them:
+ * appended to CARGO_ENCODED_RUSTFLAGS or RUSTFLAGS when the environment sets one (cargo then
+ * ignores config-file rustflags anyway), else as `build.rustflags`, which cargo merges with the
+ * user's config files.
+ */
+export function ecosystemRustflags(env: Readonly<Record<string, string | undefined>>): {
+  env: Record<string, string>;
+  args: string[];
+} {
+  const flags = ECOSYSTEM_CFGS.flatMap(cfg => ['--cfg', cfg]);
+  const encoded = env.CARGO_ENCODED_RUSTFLAGS;
+  if (encoded)
+    return { env: { CARGO_ENCODED_RUSTFLAGS: [encoded, ...flags].join('\x1f') }, args: [] };
+  const plain = env.RUSTFLAGS?.trim();
+  if (plain) return { env: { RUSTFLAGS: [plain, ...flags].join(' ') }, args: [] };
+  return { env: {}, args: ['--config', `build.rustflags=${JSON.stringify(flags)}`] };
+}
+
 /** The stage: runs cargo, every line to the log as it comes; a failure is one clear error. */
 export async function buildWithCargo(build: CargoBuild): Promise<void> {
   const { toolchain, targets, log } = build;
   const specs = targets.map(target => target.spec);
+  const cfgs =
+    build.options.ecosystemCfgs === false
+      ? { env: {}, args: [] }
+      : ecosystemRustflags(toolchain.childEnv);
   const args = [
     ...cargoBuildArgs({ ...build.options, specs, selection: build.crate.selection }),
-    ...build.layer.cargoArgs
+    ...build.layer.cargoArgs,
+    ...cfgs.args
   ];
-  const env = await cargoEnvironment(build);
+  const env = { ...(await cargoEnvironment(build)), ...cfgs.env };
   log.info(`${toolchain.cargo} ${args.join(' ')}`);
   const matcher = await registerMatcher(build);
   try {

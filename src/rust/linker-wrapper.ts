@@ -67,8 +67,23 @@ rsp_dir=
 rsp_count=0
 ${filterArgumentsLoop()}
 set -- "$@" ${added}
-${debugAndExec(arch)}`;
+${extraArgs.length > 0 ? LINK_MAP : ''}${debugAndExec(arch)}`;
 }
+
+/**
+ * With the runtime layer: a link map with GNU ld's cross-reference table next to the output
+ * (`<output>.map`), which the boundary check reads to find Rust objects that call a translated
+ * libc function by its plain name (runtime/boundary/link-check.ts).
+ */
+const LINK_MAP = `output=
+previous=
+for arg; do
+  if [ "$previous" = -o ]; then output=$arg; fi
+  previous=$arg
+done
+if [ -n "$output" ]; then set -- "$@" -Wl,--cref "-Wl,-Map,$output.map"; fi
+`;
+
 
 /** The loop that rebuilds "$@" without the dropped flags (response files filtered too). */
 function filterArgumentsLoop(): string {

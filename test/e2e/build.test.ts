@@ -471,6 +471,11 @@ describe('examples/probe under the faithful stand-in', () => {
     async () => {
       const result = await buildProbe('on');
       expect(result.stdout).toMatch(/cosmocc's struct layouts match the generated libc/);
+      // the translation is on, and the link maps show no Rust object bypassing its shims
+      expect(result.stdout).toMatch(/boundary translation: \d+ constants in \d+ domains/);
+      expect(result.stdout).toMatch(
+        /boundary check: no Rust code calls a translated libc function directly \(2 binaries\)/
+      );
       for (const arch of ['x86_64', 'aarch64'] as const) {
         const run = runProbe(arch, probeBinary('on', arch));
         const failed = [...run.results].filter(([, [verdict]]) => verdict !== 'pass');

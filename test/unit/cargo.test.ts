@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { cosmoccTools } from '../../src/cosmocc/tools.js';
 import { planArches, profileDir } from '../../src/plan.js';
-import { cargoBuildArgs, cargoBuildEnv } from '../../src/rust/cargo-build.js';
+import {
+  cargoBuildArgs,
+  cargoBuildEnv,
+  ECOSYSTEM_CFGS,
+  ecosystemRustflags
+} from '../../src/rust/cargo-build.js';
 import { findLinkerOverrides, selectBins, type CargoMetadata } from '../../src/rust/crate.js';
 
 function pkg(name: string, targets: Array<[string, string]>, version = '0.1.0') {
@@ -182,6 +187,47 @@ describe('findLinkerOverrides', () => {
     expect(findLinkerOverrides(config)).toEqual([
       'target.aarch64-unknown-linux-musl',
       'target.\'cfg(target_os = "linux")\''
+    ]);
+  });
+});
+
+describe('ecosystemRustflags', () => {
+  const cfgs = ECOSYSTEM_CFGS.flatMap(cfg => ['--cfg', cfg]);
+
+  it('adds the cfgs to build.rustflags when the environment sets no rustflags (cargo merges config arrays)', () => {
+    expect(ecosystemRustflags({})).toEqual({
+      env: {},
+      args: ['--config', `build.rustflags=${JSON.stringify(cfgs)}`]
+    });
+    expect(ecosystemRustflags({ RUSTFLAGS: '  ' }).args).toHaveLength(2);
+  });
+
+  it("appends to the user's RUSTFLAGS, never replacing them", () => {
+    expect(ecosystemRustflags({ RUSTFLAGS: '-C target-cpu=native' })).toEqual({
+      env: { RUSTFLAGS: ['-C target-cpu=native', ...cfgs].join(' ') },
+      args: []
+    });
+  });
+
+  it('appends to CARGO_ENCODED_RUSTFLAGS (which wins over RUSTFLAGS) with its 0x1f separator', () => {
+    const result = ecosystemRustflags({
+      CARGO_ENCODED_RUSTFLAGS: '-C\x1fdebuginfo=1',
+      RUSTFLAGS: 'ignored'
+    });
+    expect(result.env.CARGO_ENCODED_RUSTFLAGS?.split('\x1f')).toEqual([
+      '-C',
+      'debuginfo=1',
+      ...cfgs
+    ]);
+    expect(result.env.RUSTFLAGS).toBeUndefined();
+  });
+
+  it('names the cfgs rustix, polling and mio read', () => {
+    expect([...ECOSYSTEM_CFGS].sort()).toEqual([
+      'mio_unsupported_force_poll_poll',
+      'mio_unsupported_force_waker_pipe',
+      'polling_test_poll_backend',
+      'rustix_use_libc'
     ]);
   });
 });

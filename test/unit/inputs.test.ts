@@ -37,7 +37,8 @@ describe('parseInputs defaults', () => {
       },
       rustToolchain: { kind: 'rustup', toolchain: INPUT_DEFAULTS['rust-toolchain'] },
       cache: true,
-      runtimeLayer: true
+      runtimeLayer: true,
+      ecosystemCfgs: true
     });
   });
 
@@ -102,6 +103,11 @@ describe('each input, good values', () => {
     expect(parse({ cache: 'false' }).cache).toBe(false);
     expect(parse({ cache: 'TRUE' }).cache).toBe(true);
   });
+  it('ecosystem-cfgs', () => {
+    expect(parse({ 'ecosystem-cfgs': 'false' }).ecosystemCfgs).toBe(false);
+    expect(parse({ 'ecosystem-cfgs': 'true' }).ecosystemCfgs).toBe(true);
+  });
+
   it('runtime-layer', () => {
     expect(parse({ 'runtime-layer': 'false' }).runtimeLayer).toBe(false);
     expect(parse({ 'runtime-layer': 'true' }).runtimeLayer).toBe(true);
@@ -146,7 +152,8 @@ describe('each input, bad values name the input, the value and what is allowed',
     [{ 'rust-toolchain': 'nightly-2026-02-30' }, 'rust-toolchain', /dated nightly/],
     [{ 'rust-toolchain': 'stable' }, 'rust-toolchain', /dated nightly/],
     [{ cache: 'yes' }, 'cache', /'true' or 'false'/],
-    [{ 'runtime-layer': 'off' }, 'runtime-layer', /'true' or 'false'/]
+    [{ 'runtime-layer': 'off' }, 'runtime-layer', /'true' or 'false'/],
+    [{ 'ecosystem-cfgs': 'no' }, 'ecosystem-cfgs', /'true' or 'false'/]
   ];
   it.each(cases)('%j', (values, input, allowed) => {
     const err = errorOf(values);

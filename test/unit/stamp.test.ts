@@ -80,7 +80,8 @@ describe('the runtime layer on a warm run', () => {
         cargoEnv: {},
         cargoArgs: [],
         linkArgs: { x86_64: [object] },
-        fingerprint: 'f'
+        fingerprint: 'f',
+        enabled: true
       };
       return { layer, files: [object], warnings: ['your own libc patch wins'] };
     };
