@@ -3,9 +3,7 @@
  * contract, and the runner environment is read from the process once, here.
  */
 import * as core from '@actions/core';
-import os from 'node:os';
 import type { AnnotationProps, Log, RunnerFiles } from './log.js';
-import { resolveRunnerEnv, type RunnerEnv } from './runner-env.js';
 
 export function actionsLog(): Log {
   return {
@@ -33,24 +31,4 @@ export function actionsRunnerFiles(summaryFile: string | undefined): RunnerFiles
       await core.summary.addRaw(markdown, true).write();
     }
   };
-}
-
-/**
- * This process's runner environment, for the action and the local command alike: per-user
- * defaults where a runner would set a value. @actions/tool-cache reads RUNNER_TOOL_CACHE and
- * RUNNER_TEMP from the process itself, so the resolved folders are handed to it that way (the
- * library's contract; the pipeline itself reads the returned value).
- */
-export function processRunnerEnv(): RunnerEnv {
-  const env = resolveRunnerEnv({
-    env: process.env,
-    homeDir: os.homedir(),
-    tmpDir: os.tmpdir(),
-    platform: process.platform,
-    cpu: process.arch,
-    cwd: process.cwd()
-  });
-  process.env.RUNNER_TOOL_CACHE = env.toolCache;
-  process.env.RUNNER_TEMP = env.tempDir;
-  return env;
 }

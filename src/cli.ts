@@ -7,8 +7,9 @@
  *   node dist/cli.js inspect FILE [--json]
  */
 import { parseArgs } from 'node:util';
-import { processRunnerEnv } from './actions-surroundings.js';
+import { processRunnerEnv } from './runner-env.js';
 import { formatApeReport, inspectApeFile } from './ape/inspect.js';
+import { NO_CACHE_STORE } from './cache/safe-cache.js';
 import { cliLog, CliRunnerFiles } from './cli-surroundings.js';
 import { describeFailure } from './failure.js';
 import { INPUT_DEFAULTS, INPUT_NAMES, parseInputs, type InputName } from './inputs.js';
@@ -90,7 +91,9 @@ export async function main(argv: string[]): Promise<number> {
     const config = parseInputs(name =>
       name === 'mode' ? command : (flags[name as InputName] as string | undefined)
     );
-    const ctx: Surroundings = { log, runner, env: processRunnerEnv(), annotations: false };
+    // the local command never uses the Actions cache (see helpText), so it never loads it
+    const env = processRunnerEnv();
+    const ctx: Surroundings = { log, runner, env, annotations: false, cacheStore: NO_CACHE_STORE };
     if (config.mode === 'setup') await runSetup(config, ctx);
     else await runBuild(config, ctx);
     for (const [name, value] of runner.outputs) console.log(`${name}=${value}`);

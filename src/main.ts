@@ -1,6 +1,7 @@
 /** The action's main step: inputs → pipeline → outputs, failing the step with one clear message. */
 import * as core from '@actions/core';
-import { actionsLog, processRunnerEnv, actionsRunnerFiles } from './actions-surroundings.js';
+import { actionsLog, actionsRunnerFiles } from './actions-surroundings.js';
+import { processRunnerEnv } from './runner-env.js';
 import { describeFailure } from './failure.js';
 import { parseInputs } from './inputs.js';
 import { runBuild, runSetup, type Surroundings } from './pipeline.js';

@@ -16,16 +16,17 @@ import { describeCosmoccInstall, type CosmoccInstall } from './cosmocc/install.j
 import { setUpCosmocc } from './cosmocc/stage.js';
 import type { CosmoccTools } from './cosmocc/tools.js';
 import type { Config } from './config.js';
+import { startEarly, type Early } from './early.js';
 import type { Log, Reporter } from './log.js';
 import { OUTPUT } from './outputs.js';
-import { planArches, prepareWorkDir, type ArchPlanEntry } from './plan.js';
+import { planArches, planTargets, prepareWorkDir, type ArchPlanEntry } from './plan.js';
 import { publishBuildOutputs } from './report/outputs.js';
 import { renderBuildSummary, renderSetupSummary, type BuiltApe } from './report/summary.js';
 import type { RunnerEnv } from './runner-env.js';
 import { checkRuntimeLayerCalls, runtimeLayerFor, type RuntimeLayer } from './runtime/layer.js';
 import { buildWithCargo } from './rust/cargo-build.js';
 import { planCrate, resolveManifestPath } from './rust/crate.js';
-import { writeLinkerWrapper } from './rust/linker-wrapper.js';
+import { writeLinkerWrappers } from './rust/linker-wrapper.js';
 import { writeTargetSpecs } from './rust/target-spec.js';
 import { resolveRustToolchain, type RustToolchain } from './rust/toolchain.js';
 import { createStageTimer, type StageTimer } from './stage-timer.js';
@@ -56,6 +57,10 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const workDir = await prepareWorkDir(env.tempDir);
   const toolchain = await stages.run('Rust toolchain', () => installRust(config, ctx, caches));
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
+  // the specs need only the compiler: derived while the crate, cosmocc and the runtime layer
+  // are prepared (on a cold run, two rustc calls per arch)
+  const targets = planTargets(config.arches, workDir);
+  const specs = startEarly(log, held => writeTargetSpecs(toolchain, targets, held));
   const crateRequest = { ...config, manifestPath };
   const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log));
   const bins = crate.selection.bins.map(bin => bin.name);
@@ -69,7 +74,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const layer = await stages.run('Cosmo runtime layer', () =>
     runtimeLayerFor(config.runtimeLayer, prepared)
   );
-  await stages.run('Target specs and linker wrappers', () => writeTargets(prepared, layer));
+  await stages.run('Target specs and linker wrappers', () => writeTargets(prepared, layer, specs));
   const cacheFor = { ...config, ...prepared, cosmocc, env, layer };
   await stages.run('Restore build cache', restoreWith(caches, cacheFor), false);
   const annotateRelativeTo = ctx.annotations ? env.cwd : undefined;
@@ -77,7 +82,8 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const build = { ...prepared, targets: plan, options, annotateRelativeTo, layer };
   await stages.run('cargo build', () => buildWithCargo(build));
   await stages.run('Boundary check', () => checkRuntimeLayerCalls(layer, plan, bins, log));
-  const fuse = { bins, plan, tools, outputDir, launch: cosmocc.apeLaunch };
+  const reuse = { dir: path.join(workDir, 'ape'), log };
+  const fuse = { bins, plan, tools, outputDir, launch: cosmocc.apeLaunch, reuse };
   const apes = await stages.run('apelink', () => fuseBins(fuse));
   await publishBuildOutputs(ctx, outputDir, apes);
   await ctx.runner.appendSummary(buildSummary(apes, toolchain, cosmocc, stages));
@@ -119,16 +125,15 @@ async function installRust(
   return resolveRustToolchain(request, ctx);
 }
 
-/** Linker wrappers (with the runtime layer's link arguments), then the specs that name them. */
+/** Linker wrappers (with the runtime layer's link arguments), and the specs that name them. */
 async function writeTargets(
-  prepared: { toolchain: RustToolchain; plan: ArchPlanEntry[]; tools: CosmoccTools; log: Log },
-  layer: RuntimeLayer
+  prepared: { plan: ArchPlanEntry[]; tools: CosmoccTools; log: Log },
+  layer: RuntimeLayer,
+  specs: Early<void>
 ): Promise<void> {
-  const { toolchain, plan, tools, log } = prepared;
-  for (const { linker, arch } of plan) {
-    await writeLinkerWrapper(linker, arch, tools.compiler(arch), layer.linkArgs[arch]);
-  }
-  await writeTargetSpecs(toolchain, plan, log);
+  const { plan, tools, log } = prepared;
+  await writeLinkerWrappers(plan, arch => tools.compiler(arch), layer.linkArgs, log);
+  await specs.result(log);
 }
 
 function restoreWith(caches: Caches, request: BuildCacheRequest): () => Promise<void> {

@@ -3,7 +3,9 @@
  * process's environment, so that no stage reads `process.env` or `process.platform` itself (and
  * a test can hand a stage any machine it likes).
  */
+import os from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 
 export type ProcessEnv = Readonly<Record<string, string | undefined>>;
 
@@ -64,4 +66,27 @@ export function childEnv(
     if (value !== undefined) env[name] = value;
   }
   return Object.assign(env, extra);
+}
+
+// the edge: the process this runs in (kept apart from @actions/core, which the local command
+// never needs to load)
+
+/**
+ * This process's runner environment, for the action and the local command alike: per-user
+ * defaults where a runner would set a value. @actions/tool-cache reads RUNNER_TOOL_CACHE and
+ * RUNNER_TEMP from the process itself, so the resolved folders are handed to it that way (the
+ * library's contract; the pipeline itself reads the returned value).
+ */
+export function processRunnerEnv(): RunnerEnv {
+  const env = resolveRunnerEnv({
+    env: process.env,
+    homeDir: os.homedir(),
+    tmpDir: os.tmpdir(),
+    platform: process.platform,
+    cpu: process.arch,
+    cwd: process.cwd()
+  });
+  process.env.RUNNER_TOOL_CACHE = env.toolCache;
+  process.env.RUNNER_TEMP = env.tempDir;
+  return env;
 }

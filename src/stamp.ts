@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Named inputs, each already reduced to a string (a version line, a content hash, a path). */
 export type StampInputs = Record<string, string>;
@@ -52,4 +53,59 @@ function parseStamp<T>(text: string): StampFile<T> | undefined {
 export async function writeStamp<T>(file: string, inputs: StampInputs, result: T): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ inputs, result } satisfies StampFile<T>, null, 2)}\n`);
+}
+
+/** Where the stamp of work that writes `file` lives: `<dir>/stamps/<name>.json`, next to it. */
+export function stampFileFor(file: string): string {
+  return path.join(path.dirname(file), 'stamps', `${path.basename(file)}.json`);
+}
+
+const codeHashes = new Map<string, Promise<string>>();
+
+/**
+ * contentHash of the file a module was loaded from (the bundle, once bundled), read once per
+ * process: work derived by the action's own code is redone whenever that code changes.
+ */
+export function codeHash(moduleUrl: string): Promise<string> {
+  let hash = codeHashes.get(moduleUrl);
+  if (hash === undefined) {
+    hash = readFile(fileURLToPath(moduleUrl)).then(contentHash);
+    codeHashes.set(moduleUrl, hash);
+  }
+  return hash;
+}
+
+/** Work kept behind a stamp: done again only when an input changed or its output is not intact. */
+export interface StampedWork<T> {
+  /** Names the work in the log, e.g. "x86_64 target spec". */
+  what: string;
+  /** What a miss goes on to do, for the log, e.g. "deriving and validating". */
+  doing: string;
+  stampFile: string;
+  inputs: StampInputs;
+  log: { info(message: string): void };
+  /** Why a stored result can no longer be used (its files were changed or removed), if so. */
+  brokenReason?: (result: T) => Promise<string | undefined>;
+  work: () => Promise<T>;
+}
+
+/**
+ * The stored result while every input is unchanged and the output intact; otherwise the work,
+ * whose result is stamped for the next run. The log says which, and on a miss why (the same
+ * wording as the runtime layer's stamp).
+ */
+export async function reuseOrRedo<T>(stamped: StampedWork<T>): Promise<T> {
+  const { what, log, inputs } = stamped;
+  const stored = await readStamp<T>(stamped.stampFile, inputs);
+  const broken =
+    stored.result === undefined ? undefined : await stamped.brokenReason?.(stored.result);
+  if (stored.result !== undefined && broken === undefined) {
+    log.info(`${what}: stamp hit (${Object.keys(inputs).join(', ')} unchanged); reused`);
+    return stored.result;
+  }
+  const why = stored.reason ?? broken ?? 'the stamp holds no result';
+  log.info(`${what}: stamp miss (${why}); ${stamped.doing}`);
+  const result = await stamped.work();
+  await writeStamp(stamped.stampFile, inputs, result);
+  return result;
 }

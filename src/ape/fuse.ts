@@ -4,12 +4,14 @@
  * so a failed run never leaves a partial set of `.com` files that look like this run's output.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApeLaunch } from '../cosmocc/binfmt.js';
 import type { CosmoccTools } from '../cosmocc/tools.js';
 import { ActionError } from '../errors.js';
+import type { Log } from '../log.js';
 import type { ArchPlanEntry } from '../plan.js';
+import { codeHash, reuseOrRedo, stampFileFor, type StampInputs } from '../stamp.js';
 import type { BuiltApe } from '../report/summary.js';
 import { fuseWithApelink } from './apelink.js';
 import { sha256File } from './checksums.js';
@@ -21,6 +23,12 @@ export interface FuseRequest {
   tools: CosmoccTools;
   outputDir: string;
   launch?: ApeLaunch;
+  /**
+   * Where the last fused `.com` of each bin is kept with its stamp, so that a run whose per-arch
+   * executables did not change copies it instead of running apelink again. Without it (and a
+   * log), every run fuses.
+   */
+  reuse?: { dir: string; log: Log };
 }
 
 export async function fuseBins(request: FuseRequest): Promise<BuiltApe[]> {
@@ -42,6 +50,46 @@ export async function fuseBins(request: FuseRequest): Promise<BuiltApe[]> {
 
 async function fuseOne(request: FuseRequest, bin: string, staging: string): Promise<BuiltApe> {
   const output = path.join(staging, `${bin}.com`);
+  if (!request.reuse) return fuseFresh(request, bin, output);
+  const { dir, log } = request.reuse;
+  const kept = path.join(dir, `${bin}.com`);
+  const built = await reuseOrRedo({
+    what: `${bin}.com`,
+    doing: 'running apelink',
+    stampFile: stampFileFor(kept),
+    inputs: await fuseStampInputs(request, bin),
+    log,
+    brokenReason: async ape =>
+      (await stat(kept).catch(() => undefined))?.size === ape.size ? undefined : `${kept} changed`,
+    work: async () => {
+      await mkdir(dir, { recursive: true });
+      const ape = await fuseFresh(request, bin, output);
+      await copyFile(output, kept);
+      return ape;
+    }
+  });
+  await copyFile(kept, output);
+  return { ...built, path: output };
+}
+
+/**
+ * What a fused `.com` depends on: every per-arch executable (path, size, mtime: cargo rewrites
+ * it on every relink), the apelink the cosmocc in use ships and how it is started, and the
+ * action's own code (the inspection and the arguments apelink gets).
+ */
+async function fuseStampInputs(request: FuseRequest, bin: string): Promise<StampInputs> {
+  const identity = async (file: string) => {
+    const info = await stat(file).catch(() => undefined);
+    return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
+  };
+  const inputs: StampInputs = {};
+  for (const entry of request.plan) inputs[entry.arch] = await identity(entry.binary(bin));
+  inputs.apelink = `${await identity(request.tools.apelink)} ${request.launch ?? 'direct'}`;
+  inputs['ape-action'] = await codeHash(import.meta.url);
+  return inputs;
+}
+
+async function fuseFresh(request: FuseRequest, bin: string, output: string): Promise<BuiltApe> {
   const inputs = request.plan.map(entry => ({ arch: entry.arch, file: entry.binary(bin) }));
   await fuseWithApelink({ tools: request.tools, inputs, output, launch: request.launch });
   const arches = await checkEveryArchInside(output, bin, request.plan);

@@ -4,13 +4,13 @@
  * another job is saving, a service outage) is logged and skipped, never a failure. Every stage
  * that caches goes through here (via Caches in service.ts) so they all behave the same.
  */
-import * as actionsCache from '@actions/cache';
+import type * as ActionsCache from '@actions/cache';
 import { errorMessage } from '../errors.js';
 import type { Log } from '../log.js';
 
 /** The part of @actions/cache used here; a stand-in can be passed where no service exists. */
 export interface CacheStore {
-  isFeatureAvailable(): boolean;
+  isFeatureAvailable(): boolean | Promise<boolean>;
   restoreCache(
     paths: string[],
     primaryKey: string,
@@ -19,11 +19,31 @@ export interface CacheStore {
   saveCache(paths: string[], key: string): Promise<number>;
 }
 
+let actionsCache: Promise<typeof ActionsCache> | undefined;
+
+/**
+ * @actions/cache (with the storage SDK behind it) is most of the bundle, and many runs never
+ * use it (`cache: false`, the local command, `mode: setup` on a tool-cache hit): it is evaluated
+ * on first use, not when the action starts. `eager` keeps it inside the entry's bundle file
+ * (scripts/bundle.mjs) rather than in a chunk file of its own.
+ */
+function loadActionsCache(): Promise<typeof ActionsCache> {
+  actionsCache ??= import(/* webpackMode: "eager" */ '@actions/cache');
+  return actionsCache;
+}
+
 export const ACTIONS_CACHE_STORE: CacheStore = {
-  isFeatureAvailable: () => actionsCache.isFeatureAvailable(),
-  restoreCache: (paths, primaryKey, restoreKeys) =>
-    actionsCache.restoreCache(paths, primaryKey, restoreKeys),
-  saveCache: (paths, key) => actionsCache.saveCache(paths, key)
+  isFeatureAvailable: async () => (await loadActionsCache()).isFeatureAvailable(),
+  restoreCache: async (paths, primaryKey, restoreKeys) =>
+    (await loadActionsCache()).restoreCache(paths, primaryKey, restoreKeys),
+  saveCache: async (paths, key) => (await loadActionsCache()).saveCache(paths, key)
+};
+
+/** Where no cache service is used: the local command, which never saves across runs. */
+export const NO_CACHE_STORE: CacheStore = {
+  isFeatureAvailable: () => false,
+  restoreCache: async () => undefined,
+  saveCache: async () => -1
 };
 
 export interface SafeCacheOptions {
@@ -43,11 +63,11 @@ export class SafeCache {
   }
 
   /** Why the cache cannot be used right now, or undefined when it can. */
-  unusableReason(): string | undefined {
+  async unusableReason(): Promise<string | undefined> {
     if (!this.options.enabled) return 'the cache input is false';
     let available: boolean;
     try {
-      available = this.service.isFeatureAvailable();
+      available = await this.service.isFeatureAvailable();
     } catch (err) {
       return `the cache service could not be checked (${errorMessage(err)})`;
     }
@@ -61,7 +81,7 @@ export class SafeCache {
     key: string,
     restoreKeys: string[] = []
   ): Promise<string | undefined> {
-    const skip = this.unusableReason();
+    const skip = await this.unusableReason();
     if (skip !== undefined) {
       this.log.info(`Not restoring ${what} from the Actions cache: ${skip}.`);
       return undefined;
@@ -84,7 +104,7 @@ export class SafeCache {
 
   /** Saves `paths` under `key`; returns whether an entry was written. */
   async save(what: string, paths: string[], key: string): Promise<boolean> {
-    const skip = this.unusableReason();
+    const skip = await this.unusableReason();
     if (skip !== undefined) {
       this.log.info(`Not saving ${what} to the Actions cache: ${skip}.`);
       return false;

@@ -8,13 +8,12 @@
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as tc from '@actions/tool-cache';
 import { cosmoccCacheKey } from '../cache/keys.js';
 import type { CacheEntry, Caches } from '../cache/service.js';
 import { ActionError, errorMessage } from '../errors.js';
 import type { Log } from '../log.js';
 import type { RunnerEnv } from '../runner-env.js';
-import { downloadVerified, type RetryPolicy } from './download.js';
+import type { RetryPolicy } from './download.js';
 import {
   checkCosmoccDir,
   checkCosmoccTools,
@@ -74,6 +73,15 @@ export interface InstallCosmoccOptions {
 }
 
 const TOOL_NAME = 'cosmocc';
+
+/**
+ * tool-cache and the download path (HTTP client, progress) are evaluated when a run first needs
+ * them: a run given cosmocc-dir never does, and only a cold run downloads. `eager` keeps them
+ * inside the entry's bundle file (scripts/bundle.mjs).
+ */
+const toolCache = () => import(/* webpackMode: "eager" */ '@actions/tool-cache');
+const download = () => import(/* webpackMode: "eager" */ './download.js');
+
 /** Written into an installed root: the SHA-256 its zip was verified against. */
 export const VERIFIED_SHA256_FILE = '.ape-action-verified-sha256';
 
@@ -205,7 +213,7 @@ async function fromToolCache(
   request: CosmoccRequest,
   options: InstallCosmoccOptions
 ): Promise<boolean> {
-  const found = tc.find(TOOL_NAME, request.version);
+  const found = (await toolCache()).find(TOOL_NAME, request.version);
   if (!found) {
     options.log.info(`cosmocc ${request.version} is not in the runner's tool cache.`);
     return false;
@@ -252,6 +260,7 @@ async function downloadAndCache(
   const work = await mkdtemp(path.join(options.env.tempDir, 'ape-cosmocc-'));
   try {
     const zip = path.join(work, `cosmocc-${request.version}.zip`);
+    const { downloadVerified } = await download();
     const got = await downloadVerified(request.version, request.urls, request.sha256, zip, {
       log: options.log,
       retry: options.retry,
@@ -276,7 +285,7 @@ async function downloadAndCache(
 async function unpack(zip: string, dest: string, url: string): Promise<string> {
   try {
     // unzip (on Linux and macOS) keeps the execute bits and the symlinks cosmocc relies on.
-    return await tc.extractZip(zip, dest);
+    return await (await toolCache()).extractZip(zip, dest);
   } catch (err) {
     throw new ActionError(
       `Could not unpack the verified cosmocc zip from ${url}: ${errorMessage(err)}. The runner needs the unzip command.`
@@ -286,7 +295,7 @@ async function unpack(zip: string, dest: string, url: string): Promise<string> {
 
 async function copyIntoToolCache(root: string, version: string, toolPath: string): Promise<void> {
   try {
-    await tc.cacheDir(root, TOOL_NAME, version);
+    await (await toolCache()).cacheDir(root, TOOL_NAME, version);
   } catch (err) {
     await clearToolCacheEntry(toolPath);
     throw new ActionError(`Could not copy cosmocc into the tool cache: ${errorMessage(err)}`);

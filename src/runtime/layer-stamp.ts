@@ -8,8 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { contentHash, readStamp, writeStamp, type StampInputs } from '../stamp.js';
+import { codeHash, contentHash, readStamp, writeStamp, type StampInputs } from '../stamp.js';
 import type { GeneratedLayer, RuntimeLayer, RuntimeLayerRequest } from './layer.js';
 
 export async function reuseOrGenerate(
@@ -48,7 +47,7 @@ export async function layerStampInputs(request: RuntimeLayerRequest): Promise<St
       await fileText(path.join(toolchain.rustSrc, 'library', 'Cargo.lock'))
     ),
     cosmocc: contentHash([...compilers, ...headers].join('\0')),
-    'ape-action': contentHash(await readFile(fileURLToPath(import.meta.url))),
+    'ape-action': await codeHash(import.meta.url),
     arches: arches.join(','),
     crate: crate.manifestPath,
     'Cargo.lock': contentHash(await fileText(lock)),

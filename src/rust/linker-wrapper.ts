@@ -2,13 +2,16 @@
  * The linker rustc runs for a cosmo target: a small POSIX sh script that forwards to cosmocc's
  * per-arch compiler (`<arch>-unknown-cosmo-cc`), without the flags rustc adds for musl that cosmo
  * cannot honour, plus the symbol aliases std needs under cosmo. The script text is a pure
- * function; writing it is the only effect.
+ * function; writing it (skipped on a warm run whose text is unchanged) is the only effect.
  */
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Arch } from '../arch.js';
+import type { Log } from '../log.js';
+import type { ArchTarget } from '../plan.js';
+import { contentHash, reuseOrRedo, stampFileFor } from '../stamp.js';
 
 /**
  * Flags removed from rustc's link line, each exactly as rustc passes it.
@@ -84,7 +87,6 @@ done
 if [ -n "$output" ]; then set -- "$@" -Wl,--cref "-Wl,-Map,$output.map"; fi
 `;
 
-
 /** The loop that rebuilds "$@" without the dropped flags (response files filtered too). */
 function filterArgumentsLoop(): string {
   const dropPatterns = DROPPED_LINKER_FLAGS.map(shellQuote).join(' | ');
@@ -142,6 +144,44 @@ export async function writeLinkerWrapper(
   compiler: string,
   extraArgs: readonly string[] = []
 ): Promise<void> {
+  await requireCompiler(arch, compiler);
+  await writeExecutable(file, linkerWrapperScript(arch, compiler, extraArgs));
+}
+
+/**
+ * The wrapper of every target in the plan, each rewritten only when its text changed since the
+ * last run. The text is the stamp's input, so any change to what a wrapper says (compiler,
+ * flags, the runtime layer's arguments) rewrites it. The compiler is checked on every run.
+ */
+export async function writeLinkerWrappers(
+  targets: readonly ArchTarget[],
+  compilerFor: (arch: Arch) => string,
+  linkArgs: Partial<Record<Arch, readonly string[]>>,
+  log: Log
+): Promise<void> {
+  await Promise.all(
+    targets.map(async ({ arch, linker }) => {
+      const compiler = compilerFor(arch);
+      await requireCompiler(arch, compiler);
+      const text = linkerWrapperScript(arch, compiler, linkArgs[arch]);
+      await reuseOrRedo({
+        what: `${arch} linker wrapper`,
+        doing: 'writing it',
+        stampFile: stampFileFor(linker),
+        inputs: { wrapper: contentHash(text) },
+        log,
+        brokenReason: async () =>
+          (await holdsScript(linker, text)) ? undefined : `${linker} was changed or removed`,
+        work: async () => {
+          await writeExecutable(linker, text);
+          return { file: linker };
+        }
+      });
+    })
+  );
+}
+
+async function requireCompiler(arch: Arch, compiler: string): Promise<void> {
   try {
     await access(compiler, constants.X_OK);
   } catch {
@@ -149,7 +189,16 @@ export async function writeLinkerWrapper(
       `cosmocc's ${arch} compiler ${compiler} is missing or not executable: is ${path.dirname(compiler)} the bin/ directory of a complete cosmocc?`
     );
   }
-  await writeExecutable(file, linkerWrapperScript(arch, compiler, extraArgs));
+}
+
+/** Whether `file` is an executable holding exactly `text`. */
+async function holdsScript(file: string, text: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return (await readFile(file, 'utf8')) === text;
+  } catch {
+    return false;
+  }
 }
 
 /** cc-rs execs AR directly; cosmoar is a script that needs `sh`, so AR gets this tiny wrapper. */

@@ -6,13 +6,14 @@
  * then come from the very compiler that will read the spec back.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baseMuslTarget, type Arch } from '../arch.js';
 import type { Log } from '../log.js';
 import type { ArchTarget } from '../plan.js';
 import { ActionError } from '../errors.js';
 import { runChecked, tail } from '../process.js';
+import { codeHash, contentHash, reuseOrRedo, stampFileFor, type StampInputs } from '../stamp.js';
 import type { RustToolchain } from './toolchain.js';
 import { validateTargetSpec } from './validate-spec.js';
 
@@ -224,7 +225,7 @@ export async function printBuiltinSpec(toolchain: RustToolchain, arch: Arch): Pr
 /**
  * Derives, writes and validates the spec of every target in the plan, at the plan's paths. The
  * specs embed the linker paths, so the plan keeps both at stable paths across runs: a changed
- * spec makes cargo rebuild std.
+ * spec makes cargo rebuild std. A warm run reuses the last run's specs on a stamp (specStampInputs).
  */
 export async function writeTargetSpecs(
   toolchain: RustToolchain,
@@ -232,21 +233,73 @@ export async function writeTargetSpecs(
   log: Log
 ): Promise<void> {
   // each arch is its own rustc calls (print, validate): run them side by side, it is most of
-  // what a warm run costs over cargo itself
+  // what a cold run costs over cargo itself before the build starts
   await Promise.all(targets.map(target => writeOneTargetSpec(toolchain, target, log)));
+}
+
+/** What a derivation leaves for the next run: the file it wrote and what rustc said of it. */
+interface WrittenSpec {
+  /** contentHash of the spec file's text, to tell an edited or removed file. */
+  fileHash: string;
+  /** specHash, for the log. */
+  sha256: string;
+  /** rustc's warnings about the spec, repeated on a reuse. */
+  warnings: string;
 }
 
 async function writeOneTargetSpec(
   toolchain: RustToolchain,
-  { arch, spec: specPath, linker }: ArchTarget,
+  target: ArchTarget,
   log: Log
 ): Promise<void> {
-  const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
-  await mkdir(path.dirname(specPath), { recursive: true });
-  await writeFile(specPath, renderTargetSpec(spec));
-  const warnings = await validateTargetSpec(toolchain, arch, specPath);
-  if (warnings) log.warning(`rustc warns about the ${arch} target spec: ${warnings}`);
+  const { arch, spec: specPath } = target;
+  const written = await reuseOrRedo<WrittenSpec>({
+    what: `${arch} target spec`,
+    doing: 'deriving and validating',
+    stampFile: stampFileFor(specPath),
+    inputs: await specStampInputs(toolchain, target),
+    log,
+    brokenReason: async ({ fileHash }) =>
+      (await fileContentHash(specPath)) === fileHash
+        ? undefined
+        : `${specPath} was changed or removed`,
+    work: () => deriveAndValidate(toolchain, target)
+  });
+  if (written.warnings)
+    log.warning(`rustc warns about the ${arch} target spec: ${written.warnings}`);
   log.info(
-    `Target spec ${specPath}: ${baseMuslTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${specHash(spec).slice(0, 16)})`
+    `Target spec ${specPath}: ${baseMuslTarget(arch)} of ${toolchain.versionLine} with cosmo overrides (sha256 ${written.sha256})`
   );
+}
+
+/**
+ * What a spec depends on: the compiler that prints the builtin spec and validates the result,
+ * the derivation (this action's code) and the linker path it names. The spec text itself is
+ * checked on the file (brokenReason), so an edited or removed spec is derived again.
+ */
+async function specStampInputs(
+  toolchain: Pick<RustToolchain, 'versionLine' | 'sysroot'>,
+  target: Pick<ArchTarget, 'linker'>
+): Promise<StampInputs> {
+  return {
+    rustc: `${toolchain.versionLine} at ${toolchain.sysroot}`,
+    'ape-action': await codeHash(import.meta.url),
+    linker: target.linker
+  };
+}
+
+async function deriveAndValidate(
+  toolchain: RustToolchain,
+  { arch, spec: specPath, linker }: ArchTarget
+): Promise<WrittenSpec> {
+  const spec = deriveTargetSpec(arch, await printBuiltinSpec(toolchain, arch), linker);
+  const text = renderTargetSpec(spec);
+  await mkdir(path.dirname(specPath), { recursive: true });
+  await writeFile(specPath, text);
+  const warnings = await validateTargetSpec(toolchain, arch, specPath);
+  return { fileHash: contentHash(text), sha256: specHash(spec).slice(0, 16), warnings };
+}
+
+async function fileContentHash(file: string): Promise<string | undefined> {
+  return readFile(file).then(contentHash, () => undefined);
 }

@@ -228,8 +228,13 @@ export async function inspectRustc(
     { processEnv },
     rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {}
   );
-  const info = parseRustcVerbose(await runOrThrow(rustc, ['-vV'], pin));
-  const sysroot = (await runOrThrow(rustc, ['--print', 'sysroot'], pin)).trim();
+  // two independent questions to the same compiler: asked at once
+  const [verbose, printed] = await Promise.all([
+    runOrThrow(rustc, ['-vV'], pin),
+    runOrThrow(rustc, ['--print', 'sysroot'], pin)
+  ]);
+  const info = parseRustcVerbose(verbose);
+  const sysroot = printed.trim();
   const env = toolchainEnv(
     rustc,
     info.release,
@@ -263,8 +268,8 @@ async function resolveRustup(name: string, ctx: ToolchainContext): Promise<RustT
   } else {
     await installWithRustup(rustup, name, ctx);
   }
-  const rustc = (await runOrThrow(rustup, ['which', '--toolchain', name, 'rustc'], env)).trim();
-  const cargo = (await runOrThrow(rustup, ['which', '--toolchain', name, 'cargo'], env)).trim();
+  const which = (tool: string) => runOrThrow(rustup, ['which', '--toolchain', name, tool], env);
+  const [rustc, cargo] = (await Promise.all([which('rustc'), which('cargo')])).map(s => s.trim());
   return inspectRustc(rustc, cargo, 'rustup', ctx.env.processEnv, name);
 }
 
@@ -275,8 +280,6 @@ async function isInstalledWithRustSrc(
 ): Promise<boolean> {
   // A probe, not an install: newer rustups would otherwise install a missing toolchain here.
   const env = childEnv(ctx.env, { RUSTUP_AUTO_INSTALL: '0' });
-  const version = await run(rustup, ['run', name, 'rustc', '-vV'], { env });
-  if (version.exitCode !== 0) return false;
   const sysroot = await run(rustup, ['run', name, 'rustc', '--print', 'sysroot'], { env });
   return sysroot.exitCode === 0 && existsSync(rustSrcMarker(sysroot.stdout.trim()));
 }

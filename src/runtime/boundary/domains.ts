@@ -215,7 +215,8 @@ export const HOST_ONLY_ERRNOS: Readonly<Record<string, string>> = Object.fromEnt
  * Windows).
  */
 export const PREFERRED_ERRNOS: Readonly<Record<string, string>> = {
-  ETIMEDOUT: 'FreeBSD, OpenBSD and Windows give ETIME the value of ETIMEDOUT; a timeout must read as TimedOut'
+  ETIMEDOUT:
+    'FreeBSD, OpenBSD and Windows give ETIME the value of ETIMEDOUT; a timeout must read as TimedOut'
 };
 
 export function domainById(id: string): Domain {
