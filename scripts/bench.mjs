@@ -9,7 +9,15 @@
 //   npm run bench -- --setup-only (just the warm `mode: setup` figure; seconds, not minutes)
 //   npm run bench -- --runs 9     (pairs per warm/touched figure; default 7)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs';
 import path from 'node:path';
 import { requireTools } from '../test/helpers/kit.mjs';
 import { makeOfflineCargoHome } from '../test/helpers/offline-vendor.mjs';
@@ -68,15 +76,27 @@ function cargo(targetDir, layer) {
   for (const arch of ARCHES)
     args.push('--target', path.join(specDir, `${arch}-unknown-linux-cosmo.json`));
   args.push('--profile', 'release', '--bins');
+  // the ecosystem cfgs the action passes by default (ecosystem-cfgs: true)
+  const cfgs = ['rustix_use_libc', 'polling_test_poll_backend'];
+  cfgs.push('mio_unsupported_force_poll_poll', 'mio_unsupported_force_waker_pipe');
+  args.push('--config', `build.rustflags=${JSON.stringify(cfgs.flatMap(cfg => ['--cfg', cfg]))}`);
   const env = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
     RUSTC_BOOTSTRAP: '1',
     RUSTC: '/usr/bin/rustc'
   };
-  if (layer)
-    env.__CARGO_TESTS_ONLY_SRC_ROOT = path.join(specDir, 'runtime', 'std-workspace', 'library');
+  if (layer) env.__CARGO_TESTS_ONLY_SRC_ROOT = stdWorkspace();
   return () => timed('/usr/bin/cargo', args, env);
+}
+
+/** The std workspace copy the action wrote (named by a hash of its rewritten files). */
+function stdWorkspace() {
+  const dir = path.join(specDir, 'runtime', 'std-workspace');
+  const [newest] = readdirSync(dir)
+    .map(name => ({ name, mtime: statSync(path.join(dir, name)).mtimeMs }))
+    .sort((x, y) => y.mtime - x.mtime);
+  return path.join(dir, newest.name, 'library');
 }
 
 const median = list => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];

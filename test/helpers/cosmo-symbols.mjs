@@ -171,6 +171,7 @@ const BOUNDARY_SHIMS = {
   fchmodat: 'libc/calls/fchmodat.c',
   fchownat: 'libc/calls/fchownat.c',
   flock: 'libc/calls/flock.c',
+  getrlimit: 'libc/calls/getrlimit.c',
   madvise: 'libc/calls/madvise.c',
   mkdirat: 'libc/calls/mkdirat.c',
   pthread_kill: 'libc/thread/pthread_kill.c',

@@ -174,7 +174,8 @@ export const GLIBC_CONSTANT_HEADERS = Object.freeze([
   'spawn.h',
   'dirent.h',
   'netdb.h',
-  'sys/stat.h'
+  'sys/stat.h',
+  'sys/resource.h'
 ]);
 
 /**

@@ -22,7 +22,7 @@ export const SHIMMED_FUNCTIONS = {
   signals: ['sigaction', 'signal', 'sigaddset', 'sigdelset', 'sigismember', 'kill', 'raise',
     'pthread_kill', 'pthread_sigmask', 'sigprocmask', 'sigaltstack'],
   time: ['clock_gettime', 'clock_getres', 'clock_nanosleep'],
-  process: ['waitpid']
+  process: ['waitpid', 'getrlimit', 'setrlimit']
 } as const; // prettier-ignore
 
 export const SHIM_PREFIX = '__ape_shim_';
@@ -681,6 +681,21 @@ static int ape_status_out(int status) {
   return (status & ~0x7f) | (int)linux_signal;
 }
 
+/* The resource is translated (RLIMIT_NOFILE is 7 on Linux, 8 on XNU and the BSDs). The limits
+   themselves pass as they are: Linux's RLIM_INFINITY (all ones) is not translated to the 2^63-1
+   XNU and the BSDs use, so an unlimited value set there is the host's largest finite one. */
+int ${SHIM_PREFIX}getrlimit(int resource, struct rlimit *limit) {
+  long host;
+  APE_ENUM_IN(rlimit_resource, resource, host);
+  return getrlimit((int)host, limit);
+}
+
+int ${SHIM_PREFIX}setrlimit(int resource, const struct rlimit *limit) {
+  long host;
+  APE_ENUM_IN(rlimit_resource, resource, host);
+  return setrlimit((int)host, limit);
+}
+
 pid_t ${SHIM_PREFIX}waitpid(pid_t pid, int *status, int options) {
   long host;
   pid_t rc;
@@ -716,6 +731,7 @@ export const C_INCLUDES = `#ifndef _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>

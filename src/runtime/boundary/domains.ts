@@ -173,6 +173,15 @@ export const DOMAINS: readonly Domain[] = [
     unsupportedMarkers: [127]
   },
   { id: 'timer_flags', kind: 'flags', names: ['TIMER_ABSTIME'] },
+  {
+    id: 'rlimit_resource',
+    kind: 'enum',
+    names: ['RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_DATA', 'RLIMIT_STACK', 'RLIMIT_CORE',
+      'RLIMIT_RSS', 'RLIMIT_NPROC', 'RLIMIT_NOFILE', 'RLIMIT_MEMLOCK', 'RLIMIT_AS',
+      'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING', 'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO',
+      'RLIMIT_RTTIME'],
+    unsupportedMarkers: [127]
+  },
   { id: 'wait_options', kind: 'flags', names: ['WNOHANG', 'WUNTRACED', 'WCONTINUED'] },
   { id: 'ioctl', kind: 'enum', names: ['FIONBIO', 'FIONREAD', 'FIOCLEX', 'FIONCLEX',
       'TIOCGWINSZ'] },

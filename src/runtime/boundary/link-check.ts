@@ -34,7 +34,7 @@ export const DIRECT_CALLS_ALLOWED: Readonly<Record<string, string>> = {
 /** Value-taking functions with no shim: a Rust call to one is reported. */
 const UNSHIMMED_VALUE_FUNCTIONS = [
   'dup3', 'eventfd', 'epoll_create1', 'epoll_ctl', 'timerfd_create', 'signalfd', 'inotify_init1',
-  'prctl', 'getrlimit', 'setrlimit', 'prlimit', 'ppoll', 'wait4', 'sigwait',
+  'prctl', 'prlimit', 'ppoll', 'wait4', 'sigwait',
   'sigtimedwait', 'setitimer', 'timer_create', 'mremap', 'msync', 'mlock2', 'fadvise',
   'posix_fadvise', 'fallocate', 'sendmmsg', 'recvmmsg', 'statx'
 ]; // prettier-ignore
@@ -50,24 +50,31 @@ export function guardedFunctions(): Set<string> {
   return guarded;
 }
 
-/** symbol -> [defining file, referring files...] from GNU ld's `--cref` table in a link map. */
-export function parseCrossReferences(map: string): Map<string, string[]> {
+/**
+ * symbol -> [defining file, referring files...] from GNU ld's `--cref` table in a link map, for
+ * the symbols `wanted` accepts (a std link map is several MB: the others are skipped unread).
+ */
+export function parseCrossReferences(
+  map: string,
+  wanted: (symbol: string) => boolean = () => true
+): Map<string, string[]> {
   const start = map.indexOf('Cross Reference Table');
   const table = new Map<string, string[]>();
   if (start < 0) return table;
   let current: string[] | undefined;
   for (const line of map.slice(start).split('\n').slice(1)) {
-    // a symbol too long for its column stands alone, its files on the following lines
-    const entry = /^(\S+)(?:\s+(\S.*))?$/.exec(line);
-    const continuation = /^\s+(\S.*)$/.exec(line);
-    if (entry && entry[1] !== 'Symbol') {
-      current = entry[2] ? [entry[2].trim()] : [];
-      table.set(entry[1], current);
-    } else if (continuation && current) {
-      current.push(continuation[1].trim());
-    } else if (line.trim() === '' && current) {
-      current = undefined;
+    if (line === '' || line[0] === ' ' || line[0] === '\t') {
+      const file = line.trim();
+      if (file && current) current.push(file);
+      continue;
     }
+    // a symbol too long for its column stands alone, its files on the following lines
+    const [symbol, ...rest] = line.split(/\s+/);
+    current = symbol !== 'Symbol' && wanted(symbol) ? [] : undefined;
+    if (!current) continue;
+    table.set(symbol, current);
+    const file = rest.join(' ').trim();
+    if (file) current.push(file);
   }
   return table;
 }
@@ -87,8 +94,7 @@ const STD_OBJECT =
 /** Rust objects that refer to a guarded function by its plain name. */
 export function bypassingCalls(map: string, guarded = guardedFunctions()): BypassingCall[] {
   const found: BypassingCall[] = [];
-  for (const [symbol, [, ...referrers]] of parseCrossReferences(map)) {
-    if (!guarded.has(symbol)) continue;
+  for (const [symbol, [, ...referrers]] of parseCrossReferences(map, name => guarded.has(name))) {
     for (const file of referrers.filter(referrer => RUST_OBJECT.test(referrer))) {
       found.push({ symbol, file, fromStd: STD_OBJECT.test(file) });
     }
@@ -129,27 +135,38 @@ async function alreadyChecked(map: string): Promise<{ done: boolean; mark: () =>
   return { done, mark: () => writeFile(marker, identity) };
 }
 
+/** One binary's map read (unless already checked unchanged): undefined when there is none. */
+async function findingsFor(
+  binary: LinkedBinary
+): Promise<{ map?: string; calls: BypassingCall[] }> {
+  const map = await linkMapOf(binary);
+  if (!map) return { calls: [] };
+  const checked = await alreadyChecked(map);
+  if (checked.done) return { map, calls: [] };
+  const calls = bypassingCalls(await readFile(map, 'utf8'));
+  if (calls.length === 0) await checked.mark(); // findings are repeated on every run
+  return { map, calls };
+}
+
 /**
- * Reads each binary's link map and reports Rust objects that call a guarded function by its
- * plain name: std's as an ActionError (the layer drifted), a dependency's as a warning.
+ * Reads each binary's link map (all at once) and reports Rust objects that call a guarded
+ * function by its plain name: std's as an ActionError (the layer drifted), a dependency's as a
+ * warning.
  */
 export async function checkBoundaryCalls(
   binaries: readonly LinkedBinary[],
   log: Log
 ): Promise<void> {
+  const findings = await Promise.all(binaries.map(findingsFor));
   const fromStd: string[] = [];
-  for (const binary of binaries) {
-    const map = await linkMapOf(binary);
+  for (const [i, { map, calls }] of findings.entries()) {
+    const binary = binaries[i];
     if (!map) {
       log.warning(
         `no link map for ${binary.bin} (${binary.arch}) next to ${binary.path}: the check that ` +
           'Rust code reaches per-host values only through the shims did not run for it'
       );
-      continue;
     }
-    const checked = await alreadyChecked(map);
-    if (checked.done) continue;
-    const calls = bypassingCalls(await readFile(map, 'utf8'));
     for (const call of calls.filter(call => !call.fromStd)) {
       log.warning(
         `${binary.bin} (${binary.arch}): ${path.basename(call.file)} calls ${call.symbol} directly, ` +
@@ -160,7 +177,6 @@ export async function checkBoundaryCalls(
     fromStd.push(
       ...calls.filter(call => call.fromStd).map(call => `${call.symbol} from ${call.file}`)
     );
-    if (calls.length === 0) await checked.mark(); // findings are repeated on every run
   }
   if (fromStd.length > 0) {
     throw new ActionError(
