@@ -211,7 +211,8 @@ esac
       source: 'rustup'
     });
     const log = await calls();
-    expect(log[0]).toBe(`0|run ${toolchain} rustc -vV`);
+    // one probe (rustc --print sysroot: it fails for a toolchain that is not installed)
+    expect(log[0]).toBe(`0|run ${toolchain} rustc --print sysroot`);
     // The probe must not install (RUSTUP_AUTO_INSTALL=0); the install is the explicit call.
     expect(log[1]).toBe(`|${rustupInstallArgs(toolchain).join(' ')}`);
     expect(host.lines).toContain("info: installing component 'rust-src'");
