@@ -56,7 +56,7 @@ describe('bypassingCalls', () => {
           '/t/release/build/zstd-sys-1/out/libzstd.a(zstd.o)'
         ],
         __ape_shim_open: [
-          '/work/runtime/shim/shim-x86_64.o',
+          '/runner-temp/ape-action-targets/runtime/shim/shim-x86_64.o',
           `${T}/libstd-0123456789abcdef.rlib(std.o)`
         ],
         read: [`${COSMO}(read.o)`, `${T}/libstd-0123456789abcdef.rlib(std.o)`]
