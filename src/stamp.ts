@@ -5,7 +5,7 @@
  * miss, never an error.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +26,12 @@ export function stampMissReason(
   const names = [...new Set([...Object.keys(stored), ...Object.keys(current)])].sort();
   const changed = names.filter(name => stored[name] !== current[name]);
   return changed.length === 0 ? undefined : `changed: ${changed.join(', ')}`;
+}
+
+/** Path, size and modification time: a replaced or rewritten file changes it. */
+export async function fileIdentity(file: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined);
+  return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
 }
 
 /** sha256 of some text or bytes, short: enough to tell versions of a file apart. */

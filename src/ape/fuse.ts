@@ -11,7 +11,7 @@ import type { CosmoccTools } from '../cosmocc/tools.js';
 import { ActionError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { ArchPlanEntry } from '../plan.js';
-import { codeHash, reuseOrRedo, stampFileFor, type StampInputs } from '../stamp.js';
+import { codeHash, fileIdentity, reuseOrRedo, stampFileFor, type StampInputs } from '../stamp.js';
 import type { BuiltApe } from '../report/summary.js';
 import { fuseWithApelink } from './apelink.js';
 import { sha256File } from './checksums.js';
@@ -78,13 +78,9 @@ async function fuseOne(request: FuseRequest, bin: string, staging: string): Prom
  * action's own code (the inspection and the arguments apelink gets).
  */
 async function fuseStampInputs(request: FuseRequest, bin: string): Promise<StampInputs> {
-  const identity = async (file: string) => {
-    const info = await stat(file).catch(() => undefined);
-    return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
-  };
   const inputs: StampInputs = {};
-  for (const entry of request.plan) inputs[entry.arch] = await identity(entry.binary(bin));
-  inputs.apelink = `${await identity(request.tools.apelink)} ${request.launch ?? 'direct'}`;
+  for (const entry of request.plan) inputs[entry.arch] = await fileIdentity(entry.binary(bin));
+  inputs.apelink = `${await fileIdentity(request.tools.apelink)} ${request.launch ?? 'direct'}`;
   inputs['ape-action'] = await codeHash(import.meta.url);
   return inputs;
 }

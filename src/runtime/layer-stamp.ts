@@ -6,9 +6,16 @@
  * log says which: a hit, or the inputs that changed.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { codeHash, contentHash, readStamp, writeStamp, type StampInputs } from '../stamp.js';
+import {
+  codeHash,
+  contentHash,
+  fileIdentity,
+  readStamp,
+  writeStamp,
+  type StampInputs
+} from '../stamp.js';
 import type { GeneratedLayer, RuntimeLayer, RuntimeLayerRequest } from './layer.js';
 
 export async function reuseOrGenerate(
@@ -57,10 +64,4 @@ export async function layerStampInputs(request: RuntimeLayerRequest): Promise<St
 
 async function fileText(file: string): Promise<string> {
   return readFile(file, 'utf8').catch(() => '');
-}
-
-/** Path, size and modification time: a replaced or edited compiler script changes it. */
-async function fileIdentity(file: string): Promise<string> {
-  const info = await stat(file).catch(() => undefined);
-  return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
 }

@@ -40,10 +40,10 @@ export interface Domain {
    */
   cosmoNames?: Readonly<Record<string, string>>;
   /**
-   * Host values that mean "this host has no such thing", beyond cosmo's usual -1 and (for a name
+   * A host value that means "this host has no such thing", beyond cosmo's usual -1 and (for a name
    * whose Linux value is not 0) 0. cosmo's table uses 127 for some madvise advice and clocks.
    */
-  unsupportedMarkers?: readonly number[];
+  unsupportedMarker?: number;
   /**
    * How a host bit set is read back into Linux names: `exact` needs all of a name's host bits
    * (open flags, where XNU's O_SYNC is one bit), `overlap` any of them (poll events: Windows'
@@ -107,7 +107,7 @@ export const DOMAINS: readonly Domain[] = [
     kind: 'enum',
     names: ['MADV_NORMAL', 'MADV_RANDOM', 'MADV_SEQUENTIAL', 'MADV_WILLNEED', 'MADV_DONTNEED',
       'MADV_FREE'],
-    unsupportedMarkers: [127]
+    unsupportedMarker: 127
   },
   { id: 'family', kind: 'enum', names: ['AF_UNSPEC', 'AF_UNIX', 'AF_INET', 'AF_INET6'] },
   { id: 'sock_type', kind: 'enum', names: ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW',
@@ -170,7 +170,7 @@ export const DOMAINS: readonly Domain[] = [
     names: ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_PROCESS_CPUTIME_ID',
       'CLOCK_THREAD_CPUTIME_ID', 'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE',
       'CLOCK_MONOTONIC_COARSE', 'CLOCK_BOOTTIME'],
-    unsupportedMarkers: [127]
+    unsupportedMarker: 127
   },
   { id: 'timer_flags', kind: 'flags', names: ['TIMER_ABSTIME'] },
   {
@@ -180,7 +180,7 @@ export const DOMAINS: readonly Domain[] = [
       'RLIMIT_RSS', 'RLIMIT_NPROC', 'RLIMIT_NOFILE', 'RLIMIT_MEMLOCK', 'RLIMIT_AS',
       'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING', 'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO',
       'RLIMIT_RTTIME'],
-    unsupportedMarkers: [127]
+    unsupportedMarker: 127
   },
   { id: 'wait_options', kind: 'flags', names: ['WNOHANG', 'WUNTRACED', 'WCONTINUED'] },
   { id: 'ioctl', kind: 'enum', names: ['FIONBIO', 'FIONREAD', 'FIOCLEX', 'FIONCLEX',

@@ -171,7 +171,7 @@ export function domainSource(paired: PairedDomain): string {
   const host = pairs
     .map((pair, i) => `  host[${i}] = (long)(${pair.hostExpression}); /* ${pair.cosmoName} */`)
     .join('\n');
-  const markers = domain.unsupportedMarkers?.[0] ?? 0;
+  const markers = domain.unsupportedMarker ?? 0;
   const overlap = domain.readBack === 'overlap' ? 1 : 0;
   return `/* ${id} (${domain.kind}) */
 static const long ape_linux_${id}[${pairs.length}] = {
