@@ -22,13 +22,12 @@ export interface CacheStore {
 let actionsCache: Promise<typeof ActionsCache> | undefined;
 
 /**
- * @actions/cache (with the storage SDK behind it) is most of the bundle, and many runs never
- * use it (`cache: false`, the local command, `mode: setup` on a tool-cache hit): it is evaluated
- * on first use, not when the action starts. `eager` keeps it inside the entry's bundle file
- * (scripts/bundle.mjs) rather than in a chunk file of its own.
+ * @actions/cache (with the storage SDK behind it) is most of the code, and many runs never use
+ * it (`cache: false`, the local command, `mode: setup` on a tool-cache hit): it lives in a chunk
+ * file of its own (scripts/bundle.mjs) that is read and compiled on first use, not at start.
  */
 function loadActionsCache(): Promise<typeof ActionsCache> {
-  actionsCache ??= import(/* webpackMode: "eager" */ '@actions/cache');
+  actionsCache ??= import('@actions/cache');
   return actionsCache;
 }
 

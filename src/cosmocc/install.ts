@@ -75,12 +75,12 @@ export interface InstallCosmoccOptions {
 const TOOL_NAME = 'cosmocc';
 
 /**
- * tool-cache and the download path (HTTP client, progress) are evaluated when a run first needs
- * them: a run given cosmocc-dir never does, and only a cold run downloads. `eager` keeps them
- * inside the entry's bundle file (scripts/bundle.mjs).
+ * tool-cache and the download path (HTTP client, progress) are loaded from their chunk files
+ * (scripts/bundle.mjs) when a run first needs them: a run given cosmocc-dir never does, and only
+ * a cold run downloads.
  */
-const toolCache = () => import(/* webpackMode: "eager" */ '@actions/tool-cache');
-const download = () => import(/* webpackMode: "eager" */ './download.js');
+const toolCache = () => import('@actions/tool-cache');
+const download = () => import('./download.js');
 
 /** Written into an installed root: the SHA-256 its zip was verified against. */
 export const VERIFIED_SHA256_FILE = '.ape-action-verified-sha256';
