@@ -26,6 +26,7 @@ import type { RunnerEnv } from './runner-env.js';
 import { checkRuntimeLayerCalls, runtimeLayerFor, type RuntimeLayer } from './runtime/layer.js';
 import { buildWithCargo } from './rust/cargo-build.js';
 import { planCrate, resolveManifestPath } from './rust/crate.js';
+import type { ProbeStamps } from './rust/probe-stamps.js';
 import { writeLinkerWrappers } from './rust/linker-wrapper.js';
 import { writeTargetSpecs } from './rust/target-spec.js';
 import { resolveRustToolchain, type RustToolchain } from './rust/toolchain.js';
@@ -55,14 +56,17 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const manifestPath = resolveManifestPath(config.manifestPath, env.cwd);
   const outputDir = path.resolve(env.cwd, config.outputDir);
   const workDir = await prepareWorkDir(env.tempDir);
-  const toolchain = await stages.run('Rust toolchain', () => installRust(config, ctx, caches));
+  const stamps = { dir: workDir, log };
+  const toolchain = await stages.run('Rust toolchain', () =>
+    installRust(config, { ...ctx, stamps }, caches)
+  );
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
   // the specs need only the compiler: derived while the crate, cosmocc and the runtime layer
   // are prepared (on a cold run, two rustc calls per arch)
   const targets = planTargets(config.arches, workDir);
   const specs = startEarly(log, held => writeTargetSpecs(toolchain, targets, held));
   const crateRequest = { ...config, manifestPath };
-  const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log));
+  const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log, stamps));
   const bins = crate.selection.bins.map(bin => bin.name);
   await removePreviousOutputs(outputDir, bins);
   const install = () => setUpCosmocc(config, { ...ctx, caches });
@@ -115,7 +119,7 @@ function cachesFor(config: Config, ctx: Surroundings): Caches {
 /** A rustup nightly is restored from the Actions cache first and saved by the post step. */
 async function installRust(
   config: Config,
-  ctx: Surroundings,
+  ctx: Surroundings & { stamps: ProbeStamps },
   caches: Caches
 ): Promise<RustToolchain> {
   const request = config.rustToolchain;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ActionError } from '../errors.js';
 import type { Log } from '../log.js';
 import { runChecked } from '../process.js';
+import { stampedCargoMetadata, type ProbeStamps } from './probe-stamps.js';
 import type { RustToolchain } from './toolchain.js';
 
 export interface CargoTarget {
@@ -149,12 +150,14 @@ export interface Crate {
 export async function planCrate(
   request: CrateRequest,
   toolchain: RustToolchain,
-  log: Log
+  log: Log,
+  stamps?: ProbeStamps
 ): Promise<Crate> {
-  const metadata = await readCargoMetadata(
-    toolchain.cargo,
-    request.manifestPath,
-    toolchain.childEnv
+  const { cargo, childEnv: env } = toolchain;
+  const { manifestPath } = request;
+  const probe = { cargo, manifestPath, env, cwd: process.cwd() };
+  const metadata = await stampedCargoMetadata(probe, stamps, () =>
+    readCargoMetadata(cargo, manifestPath, env)
   );
   const selection = selectBins(metadata, request);
   log.info(`bins: ${selection.bins.map(b => b.name).join(', ')}`);

@@ -11,6 +11,7 @@ import { ActionError } from '../errors.js';
 import type { Log } from '../log.js';
 import { run, runChecked, tail } from '../process.js';
 import { childEnv, type ProcessEnv, type RunnerEnv } from '../runner-env.js';
+import { stampedRustcProbe, type ProbeStamps } from './probe-stamps.js';
 
 /**
  * The pinned default nightly. 2026-05-20 ships rustc 1.97.0-nightly (e50aa6fba 2026-05-19): newer
@@ -183,6 +184,8 @@ export function requireRustSrc(toolchain: RustToolchain): void {
 export interface ToolchainContext {
   log: Log;
   env: Pick<RunnerEnv, 'processEnv'>;
+  /** Where the rustc probe's stamp lives; without it, rustc is always asked. */
+  stamps?: ProbeStamps;
 }
 
 export async function resolveRustToolchain(
@@ -209,7 +212,7 @@ async function resolvePreinstalled(ctx: ToolchainContext): Promise<RustToolchain
       `rust-toolchain is 'preinstalled' but ${missing} is not on PATH. Install Rust (with the rust-src component) first, or set rust-toolchain to a dated nightly such as ${DEFAULT_RUST_TOOLCHAIN}.`
     );
   }
-  return inspectRustc(rustc, cargo, 'preinstalled', ctx.env.processEnv);
+  return inspectRustc(rustc, cargo, 'preinstalled', ctx.env.processEnv, undefined, ctx.stamps);
 }
 
 /**
@@ -222,19 +225,22 @@ export async function inspectRustc(
   cargo: string,
   source: RustToolchain['source'],
   processEnv: ProcessEnv,
-  rustupToolchain?: string
+  rustupToolchain?: string,
+  stamps?: ProbeStamps
 ): Promise<RustToolchain> {
   const pin = childEnv(
     { processEnv },
     rustupToolchain !== undefined ? { RUSTUP_TOOLCHAIN: rustupToolchain } : {}
   );
   // two independent questions to the same compiler: asked at once
-  const [verbose, printed] = await Promise.all([
-    runOrThrow(rustc, ['-vV'], pin),
-    runOrThrow(rustc, ['--print', 'sysroot'], pin)
-  ]);
+  const { verbose, sysroot } = await stampedRustcProbe(rustc, stamps, async () => {
+    const [verbose, printed] = await Promise.all([
+      runOrThrow(rustc, ['-vV'], pin),
+      runOrThrow(rustc, ['--print', 'sysroot'], pin)
+    ]);
+    return { verbose, sysroot: printed.trim() };
+  });
   const info = parseRustcVerbose(verbose);
-  const sysroot = printed.trim();
   const env = toolchainEnv(
     rustc,
     info.release,
@@ -270,7 +276,7 @@ async function resolveRustup(name: string, ctx: ToolchainContext): Promise<RustT
   }
   const which = (tool: string) => runOrThrow(rustup, ['which', '--toolchain', name, tool], env);
   const [rustc, cargo] = (await Promise.all([which('rustc'), which('cargo')])).map(s => s.trim());
-  return inspectRustc(rustc, cargo, 'rustup', ctx.env.processEnv, name);
+  return inspectRustc(rustc, cargo, 'rustup', ctx.env.processEnv, name, ctx.stamps);
 }
 
 async function isInstalledWithRustSrc(
