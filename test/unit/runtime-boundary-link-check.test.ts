@@ -3,11 +3,15 @@
  * object that refers to a translated libc function by its plain name bypassed the shims.
  */
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   bypassingCalls,
   DIRECT_CALLS_ALLOWED,
   guardedFunctions,
-  parseCrossReferences
+  parseCrossReferences,
+  readCrossReferenceText
 } from '../../src/runtime/boundary/link-check.js';
 
 const T = '/t/x86_64-unknown-linux-cosmo/release/deps';
@@ -94,5 +98,25 @@ describe('bypassingCalls', () => {
       sysconf: [`${COSMO}(sysconf.o)`, `${T}/libstd-0123456789abcdef.rlib(std.o)`]
     });
     expect(bypassingCalls(allowed)).toEqual([]);
+  });
+});
+
+describe('readCrossReferenceText', () => {
+  it('decodes the table alone, non-ASCII paths intact, and nothing from a map without one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ape-cref-'));
+    try {
+      const caller = `/home/zoë/t/deps/libstd-0123456789abcdef.rlib(std.o)`;
+      const withTable = path.join(dir, 'with.map');
+      writeFileSync(withTable, map({ open: [`${COSMO}(open.o)`, caller] }));
+      const text = await readCrossReferenceText(withTable);
+      expect(text.startsWith('Cross Reference Table')).toBe(true);
+      expect(bypassingCalls(text)).toEqual([{ symbol: 'open', file: caller, fromStd: true }]);
+
+      const without = path.join(dir, 'without.map');
+      writeFileSync(without, 'Memory Configuration\n\nLinker script and memory map\n');
+      expect(await readCrossReferenceText(without)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

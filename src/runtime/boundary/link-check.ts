@@ -50,33 +50,58 @@ export function guardedFunctions(): Set<string> {
   return guarded;
 }
 
+const TABLE_HEADER = 'Cross Reference Table';
+
 /**
  * symbol -> [defining file, referring files...] from GNU ld's `--cref` table in a link map, for
- * the symbols `wanted` accepts (a std link map is several MB: the others are skipped unread).
+ * the symbols `wanted` accepts. A std link map is several MB and a touched build reads two, so
+ * the table is walked line start by line start: only symbol lines are cut out, and the file
+ * lines of symbols nobody wants are skipped uncopied.
  */
 export function parseCrossReferences(
   map: string,
   wanted: (symbol: string) => boolean = () => true
 ): Map<string, string[]> {
-  const start = map.indexOf('Cross Reference Table');
   const table = new Map<string, string[]>();
+  const start = map.indexOf(TABLE_HEADER);
   if (start < 0) return table;
   let current: string[] | undefined;
-  for (const line of map.slice(start).split('\n').slice(1)) {
-    if (line === '' || line[0] === ' ' || line[0] === '\t') {
-      const file = line.trim();
-      if (file && current) current.push(file);
+  for (let at = lineAfter(map, start); at < map.length; at = lineAfter(map, at)) {
+    const first = map[at];
+    if (first === ' ' || first === '\t' || first === '\n') {
+      if (current) {
+        const file = map.slice(at, lineEnd(map, at)).trim();
+        if (file) current.push(file);
+      }
       continue;
     }
     // a symbol too long for its column stands alone, its files on the following lines
-    const [symbol, ...rest] = line.split(/\s+/);
+    const line = map.slice(at, lineEnd(map, at));
+    const gap = line.search(/\s/);
+    const symbol = gap < 0 ? line : line.slice(0, gap);
     current = symbol !== 'Symbol' && wanted(symbol) ? [] : undefined;
     if (!current) continue;
     table.set(symbol, current);
-    const file = rest.join(' ').trim();
+    const file = gap < 0 ? '' : line.slice(gap).trim();
     if (file) current.push(file);
   }
   return table;
+}
+
+function lineEnd(text: string, at: number): number {
+  const end = text.indexOf('\n', at);
+  return end < 0 ? text.length : end;
+}
+
+function lineAfter(text: string, at: number): number {
+  return lineEnd(text, at) + 1;
+}
+
+/** A link map's cross-reference table, decoded alone (the memory map before it is not needed). */
+export async function readCrossReferenceText(map: string): Promise<string> {
+  const bytes = await readFile(map);
+  const start = bytes.indexOf(TABLE_HEADER);
+  return start < 0 ? '' : bytes.toString('utf8', start);
 }
 
 export interface BypassingCall {
@@ -143,7 +168,7 @@ async function findingsFor(
   if (!map) return { calls: [] };
   const checked = await alreadyChecked(map);
   if (checked.done) return { map, calls: [] };
-  const calls = bypassingCalls(await readFile(map, 'utf8'));
+  const calls = bypassingCalls(await readCrossReferenceText(map));
   if (calls.length === 0) await checked.mark(); // findings are repeated on every run
   return { map, calls };
 }
