@@ -3,7 +3,9 @@
 // with the runtime layer on and off. Warm and touched runs alternate action and cargo (A B A B
 // ...) so that a busy machine slows both alike; medians and their ratio are reported. Offline,
 // with the test kit (Debian's cargo with -Z build-std) and the stand-in cosmocc of the e2e tests.
-// Wall-clock figures on a shared machine are noisy: read them as ratios. Not a test.
+// The floor row is the same cargo started by a node process that does nothing else: no action
+// written in node can cost less. Wall-clock figures on a shared machine are noisy: read them as
+// ratios. Not a test.
 //
 //   npm run bench                 (needs: bash scripts/install-test-kit.sh, npm run bundle)
 //   npm run bench -- --setup-only (just the warm `mode: setup` figure; seconds, not minutes)
@@ -87,7 +89,22 @@ function cargo(targetDir, layer) {
     RUSTC: '/usr/bin/rustc'
   };
   if (layer) env.__CARGO_TESTS_ONLY_SRC_ROOT = stdWorkspace();
-  return () => timed('/usr/bin/cargo', args, env);
+  const run = () => timed('/usr/bin/cargo', args, env);
+  run.call = { args, env };
+  return run;
+}
+
+/**
+ * The same cargo call, started by a node process that does nothing else: the least any action
+ * written in node could cost, and so the floor for the action/cargo ratio on this machine.
+ */
+function nodeThenCargo(targetDir, layer) {
+  const cargoRun = cargo(targetDir, layer);
+  return () => {
+    const { args, env } = cargoRun.call;
+    const script = `process.exitCode = require('node:child_process').spawnSync(process.argv[1], JSON.parse(process.argv[2]), { stdio: 'ignore' }).status`;
+    return timed(process.execPath, ['-e', script, '/usr/bin/cargo', JSON.stringify(args)], env);
+  };
 }
 
 /** The std workspace copy the action wrote (named by a hash of its rewritten files). */
@@ -157,13 +174,15 @@ if (!process.argv.includes('--setup-only')) {
     const coldCargo = cargo(targetC, layer)();
     const warm = alternate(action(targetA, layer), cargo(targetC, layer));
     const touched = alternate(action(targetA, layer), cargo(targetC, layer), touchMain);
+    const floor = alternate(nodeThenCargo(targetC, layer), cargo(targetC, layer));
     const ratio = (x, y) => `${(x / y).toFixed(2)}x (${x.toFixed(2)} s vs ${y.toFixed(2)} s)`;
     lines.push(`${label}, cold:    action/cargo ${ratio(coldAction, coldCargo)}`);
     lines.push(`${label}, warm:    action/cargo ${ratio(warm.a, warm.b)}`);
     lines.push(`${label}, touched: action/cargo ${ratio(touched.a, touched.b)}`);
+    lines.push(`${label}, floor:   node+cargo/cargo ${ratio(floor.a, floor.b)} (warm)`);
     writeFileSync(
       path.join(WORK, `bench-${layer ? 'on' : 'off'}.json`),
-      JSON.stringify({ coldAction, coldCargo, warm, touched }, null, 2)
+      JSON.stringify({ coldAction, coldCargo, warm, touched, floor }, null, 2)
     );
   }
   const com = path.join(WORK, 'out', 'hello.com');
