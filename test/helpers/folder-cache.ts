@@ -4,7 +4,9 @@
  * saveCache, and restoreCache only finds entries whose version matches the list it is given
  * (so restore and save must pass the same list); a save where none of the paths exists is
  * refused (the library throws a "Path Validation Error"); a key that is saved twice is refused
- * (reserved). Restore keys match by prefix, newest first, as on GitHub.
+ * (reserved). Restore keys match by prefix, newest first, as on GitHub. Files keep their
+ * modification times both ways, as the library's tar archives do: cargo decides what to rebuild
+ * by comparing them.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +18,9 @@ export interface FolderCache extends CacheStore {
   saved: string[];
   restored: string[];
 }
+
+/** tar keeps symlinks as links and restores modification times. */
+const KEEP_FILES_AS_TAR_DOES = { verbatimSymlinks: true, preserveTimestamps: true };
 
 export function versionOf(paths: string[]): string {
   return createHash('sha256').update(paths.join('|')).digest('hex').slice(0, 16);
@@ -47,7 +52,7 @@ export function folderCache(store: string): FolderCache {
       const dir = entryDir(hit, version);
       const kept = JSON.parse(await readFile(path.join(dir, 'paths.json'), 'utf8')) as string[];
       for (const [i, p] of kept.entries()) {
-        await cp(path.join(dir, String(i)), p, { recursive: true, verbatimSymlinks: true });
+        await cp(path.join(dir, String(i)), p, { recursive: true, ...KEEP_FILES_AS_TAR_DOES });
       }
       restored.push(hit);
       return hit;
@@ -63,7 +68,7 @@ export function folderCache(store: string): FolderCache {
       if (existsSync(dir)) throw new Error(`Unable to reserve cache with key ${key}`);
       await mkdir(dir, { recursive: true });
       for (const [i, p] of existing.entries()) {
-        await cp(p, path.join(dir, String(i)), { recursive: true, verbatimSymlinks: true });
+        await cp(p, path.join(dir, String(i)), { recursive: true, ...KEEP_FILES_AS_TAR_DOES });
       }
       await writeFile(path.join(dir, 'paths.json'), JSON.stringify(existing));
       saved.push(key);
