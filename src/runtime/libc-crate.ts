@@ -19,7 +19,7 @@
  * leaves every mtime alone and cargo's fingerprints stay fresh.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ActionError } from '../errors.js';
 import { ARCHES } from '../arch.js';
@@ -335,12 +335,24 @@ async function listFiles(root: string, dir = ''): Promise<string[]> {
   return files;
 }
 
+/**
+ * The modification time of every file written into a generated libc. cargo reruns libc's build
+ * script when build.rs is newer than the script's last output, and rebuilds a path dependency
+ * (the user's patched libc) when a source is newer than its dep-info. Every new job starts with
+ * an empty RUNNER_TEMP and writes these files again: stamped with the time of writing, they
+ * would make a build cache restored with older outputs rebuild libc, std and all above it.
+ * A fixed old time is safe because the directory is named by a hash of every file's content
+ * (generatedDirName): new content is always a new package to cargo, never an old one edited.
+ */
+export const GENERATED_MTIME = new Date('2000-01-01T00:00:00Z');
+
 /** Writes `content` unless the file already holds exactly that (keeps mtimes on re-runs). */
 async function syncFile(file: string, content: Buffer): Promise<void> {
   const current = await readFile(file).catch(() => undefined);
   if (current?.equals(content)) return;
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, content);
+  await utimes(file, GENERATED_MTIME, GENERATED_MTIME);
 }
 
 /** Reads what `patchLibcSources` needs from a libc crate directory. */

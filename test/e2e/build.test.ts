@@ -408,13 +408,17 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
         expect(store.saved).toHaveLength(1);
         expect(store.saved[0]).toMatch(/^ape-build-v1-/);
 
-        // the next job: the same key, restored from the stand-in service
+        // the next job: the same key, restored from the stand-in service, and an empty
+        // RUNNER_TEMP (a runner empties it per job) at the same path: everything the action
+        // generates there is generated again, and cargo must still find the build fresh
+        rmSync(path.join(env.tempDir, 'ape-action-targets'), { recursive: true, force: true });
         const next = new MemoryHost();
         await runBuild({ ...config, cache: true }, { ...ctx, log: next, runner: next });
         expect(store.restored).toEqual(store.saved);
         expect(next.lines.join('\n')).toContain(
           `Restored cargo build output from the Actions cache (key ${store.saved[0]})`
         );
+        expect(next.lines.filter(line => /^\s*Compiling /.test(line))).toEqual([]);
       } finally {
         process.env.PATH = savedPath;
       }

@@ -21,6 +21,7 @@ import {
   redirectedFunctions,
   RUST_SYSCALL_LINK_NAME,
   VALUE_CHECKS_FILE,
+  GENERATED_MTIME,
   writePatchedLibc,
   type LibcSources
 } from '../../src/runtime/libc-crate.js';
@@ -303,6 +304,14 @@ describe('the generated crate on disk', () => {
           .map(rel => `${rel} ${statSync(path.join(first.dir, String(rel))).mtimeMs}`)
           .sort();
       const before = mtimes();
+      // every file carries the fixed time, so a regenerated copy (a new job's empty RUNNER_TEMP)
+      // is never newer than the outputs of a restored build cache
+      const files = readdirSync(first.dir, { recursive: true, withFileTypes: true });
+      const times = files
+        .filter(f => f.isFile())
+        .map(f => statSync(path.join(f.parentPath, f.name)).mtimeMs);
+      expect(times.length).toBeGreaterThan(100);
+      expect(new Set(times)).toEqual(new Set([GENERATED_MTIME.getTime()]));
       const again = await writePatchedLibc(libcDir, out);
       expect(again).toEqual(first);
       expect(mtimes()).toEqual(before);
