@@ -7,11 +7,12 @@ import path from 'node:path';
 import { fuseBins, removePreviousOutputs } from './ape/fuse.js';
 import {
   buildCacheEntry,
-  rustToolchainCacheEntry,
-  type BuildCacheRequest
+  generatedFilesCacheEntry,
+  isFreshWorkDir,
+  rustToolchainCacheEntry
 } from './cache/entries.js';
 import type { CacheStore } from './cache/safe-cache.js';
-import { Caches } from './cache/service.js';
+import { Caches, type CacheEntry } from './cache/service.js';
 import { describeCosmoccInstall, type CosmoccInstall } from './cosmocc/install.js';
 import { setUpCosmocc } from './cosmocc/stage.js';
 import type { CosmoccTools } from './cosmocc/tools.js';
@@ -56,17 +57,26 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const manifestPath = resolveManifestPath(config.manifestPath, env.cwd);
   const outputDir = path.resolve(env.cwd, config.outputDir);
   const workDir = await prepareWorkDir(env.tempDir);
+  const newJob = await isFreshWorkDir(workDir);
   const stamps = { dir: workDir, log };
   const toolchain = await stages.run('Rust toolchain', () =>
     installRust(config, { ...ctx, stamps }, caches)
   );
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
-  // the specs need only the compiler: derived while the crate, cosmocc and the runtime layer
-  // are prepared (on a cold run, two rustc calls per arch)
-  const targets = planTargets(config.arches, workDir);
-  const specs = startEarly(log, held => writeTargetSpecs(toolchain, targets, held));
   const crateRequest = { ...config, manifestPath };
   const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log, stamps));
+  if (newJob) {
+    const generated = { ...config, manifestPath, workDir, toolchain, crate, env };
+    await stages.run(
+      'Restore generated files',
+      restoreWith(caches, generated, generatedFilesCacheEntry),
+      false
+    );
+  }
+  // the specs need only the compiler: derived while cosmocc and the runtime layer are prepared
+  // (on a cold run, two rustc calls per arch)
+  const targets = planTargets(config.arches, workDir);
+  const specs = startEarly(log, held => writeTargetSpecs(toolchain, targets, held));
   const bins = crate.selection.bins.map(bin => bin.name);
   await removePreviousOutputs(outputDir, bins);
   const install = () => setUpCosmocc(config, { ...ctx, caches });
@@ -80,7 +90,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   );
   await stages.run('Target specs and linker wrappers', () => writeTargets(prepared, layer, specs));
   const cacheFor = { ...config, ...prepared, cosmocc, env, layer };
-  await stages.run('Restore build cache', restoreWith(caches, cacheFor), false);
+  await stages.run('Restore build cache', restoreWith(caches, cacheFor, buildCacheEntry), false);
   const annotateRelativeTo = ctx.annotations ? env.cwd : undefined;
   const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
   const build = { ...prepared, targets: plan, options, annotateRelativeTo, layer };
@@ -140,8 +150,12 @@ async function writeTargets(
   await specs.result(log);
 }
 
-function restoreWith(caches: Caches, request: BuildCacheRequest): () => Promise<void> {
+function restoreWith<R>(
+  caches: Caches,
+  request: R,
+  entryFor: (request: R) => Promise<CacheEntry>
+): () => Promise<void> {
   return async () => {
-    await caches.restore(await buildCacheEntry(request));
+    await caches.restore(await entryFor(request));
   };
 }

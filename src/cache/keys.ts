@@ -107,6 +107,42 @@ export function buildCachePaths(
   ];
 }
 
+export interface GeneratedFilesCacheInputs {
+  platform: string;
+  arch: string;
+  manifestPath: string;
+  rustc: string;
+  /** The cosmocc zip's digest (what a cosmocc-dir install has none of: its path instead). */
+  cosmocc: string;
+  /** A hash of the action's own code, which writes the files. */
+  code: string;
+  /** Content of Cargo.lock ('' when the crate has none yet). */
+  lockfile: string;
+}
+
+/**
+ * What the action generates under RUNNER_TEMP (specs, wrappers, runtime layer, the last .com)
+ * is checked by its own stamps after a restore, so any earlier entry for the same crate is worth
+ * restoring (the prefix); the full key changes whenever what would be generated changes, so the
+ * post step saves a new entry then.
+ */
+export function generatedFilesCacheKey(inputs: GeneratedFilesCacheInputs): CacheKey {
+  const crate = shortHash([inputs.manifestPath]);
+  const prefix = `ape-generated-${BUILD_CACHE_VERSION}-${inputs.platform}-${inputs.arch}-${crate}-`;
+  const lock = inputs.lockfile ? shortHash([inputs.lockfile]) : 'nolock';
+  return {
+    key: `${prefix}${shortHash([inputs.rustc, inputs.cosmocc, inputs.code, lock])}`,
+    restoreKeys: [prefix],
+    explanation: [
+      `crate: ${inputs.manifestPath}`,
+      `rustc: ${inputs.rustc}`,
+      `cosmocc: ${inputs.cosmocc}`,
+      `ape-action code: ${inputs.code}`,
+      `Cargo.lock: ${lock}`
+    ]
+  };
+}
+
 /**
  * A rustup toolchain is identified by its dated name and host: the same name always holds the
  * same compiler, so the key needs nothing else (and never a restore prefix: a different nightly

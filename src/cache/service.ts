@@ -15,7 +15,7 @@ import { SafeCache, type CacheStore } from './safe-cache.js';
 import { trimTargetDirs } from './trim.js';
 
 /** Entries the post step saves, in this order. */
-export const POST_SAVED_ENTRIES = ['rust-toolchain', 'build'] as const;
+export const POST_SAVED_ENTRIES = ['rust-toolchain', 'generated', 'build'] as const;
 export type CacheEntryName = (typeof POST_SAVED_ENTRIES)[number] | 'cosmocc';
 
 export interface CacheEntry extends CacheKey {

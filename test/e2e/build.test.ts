@@ -398,6 +398,10 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
       const savedPath = process.env.PATH;
       process.env.PATH = kitPath(); // `preinstalled` looks rustc up on this process's PATH
       try {
+        // a runner empties RUNNER_TEMP per job (at the same path): each job here starts so
+        const newJob = () =>
+          rmSync(path.join(env.tempDir, 'ape-action-targets'), { recursive: true, force: true });
+        newJob();
         const [ape] = await runBuild({ ...config, cache: true }, ctx);
         expect(ape.arches).toEqual(['x86_64', 'aarch64']);
         expect(host.outputs.get(OUTPUT.binary)).toBe(ape.path);
@@ -405,20 +409,49 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
           'Hello from an Actually Portable Executable!\nargs: in process\n'
         );
         await new Caches(host.reporter, { enabled: true, store }).saveRecorded();
-        expect(store.saved).toHaveLength(1);
-        expect(store.saved[0]).toMatch(/^ape-build-v1-/);
+        expect(store.saved).toHaveLength(2);
+        expect(store.saved[0]).toMatch(/^ape-generated-v1-/);
+        expect(store.saved[1]).toMatch(/^ape-build-v1-/);
+        const compiled = (lines: string[]) => lines.filter(line => /^\s*Compiling /.test(line));
 
-        // the next job: the same key, restored from the stand-in service, and an empty
-        // RUNNER_TEMP (a runner empties it per job) at the same path: everything the action
-        // generates there is generated again, and cargo must still find the build fresh
-        rmSync(path.join(env.tempDir, 'ape-action-targets'), { recursive: true, force: true });
+        // the next job: both entries restored; the generated files' stamps hold, so nothing is
+        // generated again, and cargo finds the build fresh (apelink may run again: a restore
+        // need not keep the binaries' mtimes to the nanosecond, and its stamp is keyed on them)
+        newJob();
         const next = new MemoryHost();
         await runBuild({ ...config, cache: true }, { ...ctx, log: next, runner: next });
         expect(store.restored).toEqual(store.saved);
-        expect(next.lines.join('\n')).toContain(
-          `Restored cargo build output from the Actions cache (key ${store.saved[0]})`
+        const nextLog = next.lines.join('\n');
+        expect(nextLog).toContain(
+          `Restored generated files from the Actions cache (key ${store.saved[0]})`
         );
-        expect(next.lines.filter(line => /^\s*Compiling /.test(line))).toEqual([]);
+        expect(nextLog).toContain(
+          `Restored cargo build output from the Actions cache (key ${store.saved[1]})`
+        );
+        expect(nextLog).toMatch(/runtime layer: stamp hit/);
+        expect(nextLog).toMatch(/x86_64 target spec: stamp hit/);
+        expect(compiled(next.lines)).toEqual([]);
+
+        // a job whose generated-files entry was evicted: everything is generated again, and
+        // cargo must still find the restored build fresh (generated libc files keep a fixed time)
+        newJob();
+        const evicted: typeof store = {
+          ...store,
+          restoreCache: async (paths, key, restoreKeys) =>
+            key.startsWith('ape-generated-')
+              ? undefined
+              : store.restoreCache(paths, key, restoreKeys)
+        };
+        const regenerated = new MemoryHost();
+        const regeneratedCtx = {
+          ...ctx,
+          log: regenerated,
+          runner: regenerated,
+          cacheStore: evicted
+        };
+        await runBuild({ ...config, cache: true }, regeneratedCtx);
+        expect(regenerated.lines.join('\n')).toMatch(/runtime layer: stamp miss/);
+        expect(compiled(regenerated.lines)).toEqual([]);
       } finally {
         process.env.PATH = savedPath;
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderSha256Sums } from '../../src/ape/checksums.js';
-import { buildCacheKey, buildCachePaths } from '../../src/cache/keys.js';
+import { buildCacheKey, buildCachePaths, generatedFilesCacheKey } from '../../src/cache/keys.js';
 import { formatBytes as formatSize } from '../../src/format.js';
 import { renderBuildSummary } from '../../src/report/summary.js';
 import { rebaseRustcLocation, RUSTC_PROBLEM_MATCHER } from '../../src/rust/problem-matcher.js';
@@ -94,6 +94,36 @@ describe('buildCacheKey', () => {
       '/ws/target/release'
     ]);
     expect(paths.some(p => p.endsWith('registry/cache'))).toBe(true);
+  });
+});
+
+describe('generatedFilesCacheKey', () => {
+  const inputs = {
+    platform: 'linux',
+    arch: 'x64',
+    manifestPath: '/ws/Cargo.toml',
+    rustc: 'rustc 1.97.0-nightly (e50aa6fba 2026-05-19)',
+    cosmocc: '85b8c37a406d862e656ad4ec14be9f6ce474c1b436b9615e91a55208aced3f44',
+    code: '0123456789abcdef',
+    lockfile: '[[package]]\nname = "x"\n'
+  };
+  it('changes with what is generated, and restores any earlier entry of the same crate', () => {
+    const key = generatedFilesCacheKey(inputs);
+    expect(key.key).toMatch(/^ape-generated-v1-linux-x64-[0-9a-f]{20}-[0-9a-f]{20}$/);
+    expect(key.key.startsWith(key.restoreKeys[0])).toBe(true);
+    for (const change of [
+      { rustc: 'rustc 1.96.0' },
+      { cosmocc: '/opt/cosmocc' },
+      { code: 'fedcba9876543210' },
+      { lockfile: '' }
+    ]) {
+      const changed = generatedFilesCacheKey({ ...inputs, ...change });
+      expect(changed.key).not.toBe(key.key);
+      expect(changed.restoreKeys).toEqual(key.restoreKeys);
+    }
+    // another crate never restores this one's files
+    const other = generatedFilesCacheKey({ ...inputs, manifestPath: '/ws/b/Cargo.toml' });
+    expect(other.restoreKeys).not.toEqual(key.restoreKeys);
   });
 });
 
