@@ -9,7 +9,9 @@ import {
   buildCacheEntry,
   generatedFilesCacheEntry,
   isFreshWorkDir,
-  rustToolchainCacheEntry
+  type GeneratedFilesCacheRequest,
+  rustToolchainCacheEntry,
+  type BuildCacheRequest
 } from './cache/entries.js';
 import type { CacheStore } from './cache/safe-cache.js';
 import { Caches, type CacheEntry } from './cache/service.js';
@@ -65,14 +67,11 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
   const crateRequest = { ...config, manifestPath };
   const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log, stamps));
-  if (newJob) {
-    const generated = { ...config, manifestPath, workDir, toolchain, crate, env };
-    await stages.run(
-      'Restore generated files',
-      restoreWith(caches, generated, generatedFilesCacheEntry),
-      false
-    );
-  }
+  const generated = { ...config, manifestPath, workDir, toolchain, crate, env };
+  const restoreGenerated = () => restoreGeneratedFiles(caches, generated);
+  const generatedCache = newJob
+    ? await stages.run('Restore generated files', restoreGenerated, false)
+    : undefined;
   // the specs need only the compiler: derived while cosmocc and the runtime layer are prepared
   // (on a cold run, two rustc calls per arch)
   const targets = planTargets(config.arches, workDir);
@@ -90,7 +89,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   );
   await stages.run('Target specs and linker wrappers', () => writeTargets(prepared, layer, specs));
   const cacheFor = { ...config, ...prepared, cosmocc, env, layer };
-  await stages.run('Restore build cache', restoreWith(caches, cacheFor, buildCacheEntry), false);
+  await stages.run('Restore build cache', restoreWith(caches, cacheFor), false);
   const annotateRelativeTo = ctx.annotations ? env.cwd : undefined;
   const options = { ...config, manifestPath, explicitBins: config.bins.length > 0 };
   const build = { ...prepared, targets: plan, options, annotateRelativeTo, layer };
@@ -99,6 +98,8 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const reuse = { dir: path.join(workDir, 'ape'), log };
   const fuse = { bins, plan, tools, outputDir, launch: cosmocc.apeLaunch, reuse };
   const apes = await stages.run('apelink', () => fuseBins(fuse));
+  // saved by the post step only now: a failed run's half-generated files are not worth keeping
+  if (generatedCache) caches.record(generatedCache.entry, generatedCache.hitKey);
   await publishBuildOutputs(ctx, outputDir, apes);
   await ctx.runner.appendSummary(buildSummary(apes, toolchain, cosmocc, stages));
   return apes;
@@ -150,12 +151,16 @@ async function writeTargets(
   await specs.result(log);
 }
 
-function restoreWith<R>(
+async function restoreGeneratedFiles(
   caches: Caches,
-  request: R,
-  entryFor: (request: R) => Promise<CacheEntry>
-): () => Promise<void> {
+  request: GeneratedFilesCacheRequest
+): Promise<{ entry: CacheEntry; hitKey?: string }> {
+  const entry = await generatedFilesCacheEntry(request);
+  return { entry, hitKey: await caches.restore(entry, { record: false }) };
+}
+
+function restoreWith(caches: Caches, request: BuildCacheRequest): () => Promise<void> {
   return async () => {
-    await caches.restore(await entryFor(request));
+    await caches.restore(await buildCacheEntry(request));
   };
 }

@@ -58,10 +58,14 @@ export class Caches {
   }
 
   /**
-   * Restores an entry; returns the key that hit. A `post` entry is recorded for the post step.
+   * Restores an entry; returns the key that hit. A `post` entry is recorded for the post step,
+   * unless `record: false` (the caller records it with `record` once the build succeeded).
    * `grouped: false` where the caller already logs inside a group (the runner cannot nest them).
    */
-  async restore(entry: CacheEntry, { grouped = true } = {}): Promise<string | undefined> {
+  async restore(
+    entry: CacheEntry,
+    { grouped = true, record = true } = {}
+  ): Promise<string | undefined> {
     const restore = async () => {
       this.explain(entry);
       return this.safe.restore(entry.what, entry.paths, entry.key, entry.restoreKeys);
@@ -69,11 +73,15 @@ export class Caches {
     const hitKey = await (grouped
       ? this.reporter.log.group(`Cache: ${entry.what}`, restore)
       : restore());
-    if (entry.save === 'post') {
-      const recorded: RecordedEntry = { entry, hitKey, enabled: this.options.enabled };
-      this.reporter.runner.saveState(cacheStateName(entry.name), JSON.stringify(recorded));
-    }
+    if (record) this.record(entry, hitKey);
     return hitKey;
+  }
+
+  /** Leaves a `post` entry (and the key its restore hit) for the post step to save. */
+  record(entry: CacheEntry, hitKey: string | undefined): void {
+    if (entry.save !== 'post') return;
+    const recorded: RecordedEntry = { entry, hitKey, enabled: this.options.enabled };
+    this.reporter.runner.saveState(cacheStateName(entry.name), JSON.stringify(recorded));
   }
 
   /** Saves an entry unless it was an exact hit; returns whether an entry was written. */
