@@ -5,7 +5,8 @@
  * miss, never an error.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,10 +29,22 @@ export function stampMissReason(
   return changed.length === 0 ? undefined : `changed: ${changed.join(', ')}`;
 }
 
-/** Path, size and modification time: a replaced or rewritten file changes it. */
+/**
+ * Path, size and modification time: a replaced or rewritten file changes it. A warm run asks
+ * for dozens of these in a row, and a synchronous stat takes microseconds where a promise stat
+ * makes a round trip through libuv's thread pool.
+ */
 export async function fileIdentity(file: string): Promise<string> {
-  const info = await stat(file).catch(() => undefined);
+  const info = statIfThere(file);
   return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
+}
+
+function statIfThere(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // not a path to a file (ENOTDIR), or not ours to read: "missing" all the same
+  }
 }
 
 /** sha256 of some text or bytes, short: enough to tell versions of a file apart. */

@@ -12,8 +12,7 @@
  *   discovers targets and glob members in (src/, src/bin/, each member's parent), on every
  *   cargo config it reads, on `CARGO_*` variables and on cargo itself.
  */
-import { existsSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { contentHash, fileIdentity, reuseOrRedo, type StampInputs } from '../stamp.js';
 import type { CargoMetadata } from './crate.js';
@@ -37,7 +36,7 @@ export async function stampedRustcProbe(
   stamps: ProbeStamps | undefined,
   probe: () => Promise<RustcAnswers>
 ): Promise<RustcAnswers> {
-  const real = await realpath(rustc).catch(() => rustc);
+  const real = realPathOr(rustc);
   const toolchainDir = path.dirname(path.dirname(real));
   if (stamps === undefined || !existsSync(path.join(toolchainDir, 'lib', 'rustlib'))) {
     stamps?.log.info(
@@ -111,7 +110,7 @@ async function metadataInputs(request: {
     path.join(dir, 'Cargo.toml')
   );
   return {
-    cargo: await fileIdentity(await realpath(request.cargo).catch(() => request.cargo)),
+    cargo: await fileIdentity(realPathOr(request.cargo)),
     manifest: request.manifestPath,
     'CARGO_* variables': contentHash(JSON.stringify(cargoVars)),
     'cargo configs': contentHash(
@@ -145,6 +144,15 @@ async function changedReason(watched: Record<string, string>): Promise<string | 
   const now = await identities(Object.keys(watched));
   const changed = Object.keys(watched).filter(p => now[p] !== watched[p]);
   return changed.length === 0 ? undefined : `changed: ${changed.join(', ')}`;
+}
+
+/** Where a symlink (a Debian alternative, a rustup link) leads; the path itself if it cannot. */
+function realPathOr(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 function ancestors(dir: string): string[] {
