@@ -65,7 +65,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
     installRust(config, { ...ctx, stamps }, caches)
   );
   ctx.runner.setOutput(OUTPUT.rustToolchain, toolchain.versionLine);
-  const crateRequest = { ...config, manifestPath };
+  const crateRequest = { ...config, manifestPath, cargoHome: env.cargoHome };
   const crate = await stages.run('Crate', () => planCrate(crateRequest, toolchain, log, stamps));
   const generated = { ...config, manifestPath, workDir, toolchain, crate, env };
   const restoreGenerated = () => restoreGeneratedFiles(caches, generated);

@@ -135,6 +135,8 @@ export async function warnAboutLinkerOverrides(workspaceRoot: string, log: Log):
 
 export interface CrateRequest {
   manifestPath: string;
+  /** Where cargo reads its own config; the metadata stamp watches it. */
+  cargoHome: string;
   package?: string;
   bins: string[];
 }
@@ -155,7 +157,7 @@ export async function planCrate(
 ): Promise<Crate> {
   const { cargo, childEnv: env } = toolchain;
   const { manifestPath } = request;
-  const probe = { cargo, manifestPath, env, cwd: process.cwd() };
+  const probe = { cargo, manifestPath, env, cwd: process.cwd(), cargoHome: request.cargoHome };
   const metadata = await stampedCargoMetadata(probe, stamps, () =>
     readCargoMetadata(cargo, manifestPath, env)
   );

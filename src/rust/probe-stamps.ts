@@ -63,9 +63,20 @@ interface StampedMetadata {
   watched: Record<string, string>;
 }
 
+/** What `cargo metadata` is run with: the answer depends on each. */
+export interface MetadataProbe {
+  cargo: string;
+  manifestPath: string;
+  env: Record<string, string>;
+  /** Where cargo runs: it reads `.cargo/config.toml` from here upward. */
+  cwd: string;
+  /** Where cargo reads its own config (CARGO_HOME, or ~/.cargo). */
+  cargoHome: string;
+}
+
 /** The `cargo metadata` probe, reused while the workspace's manifests and configs are unchanged. */
 export async function stampedCargoMetadata(
-  request: { cargo: string; manifestPath: string; env: Record<string, string>; cwd: string },
+  request: MetadataProbe,
   stamps: ProbeStamps | undefined,
   probe: () => Promise<CargoMetadata>
 ): Promise<CargoMetadata> {
@@ -89,20 +100,14 @@ export async function stampedCargoMetadata(
   return stamped.metadata;
 }
 
-async function metadataInputs(request: {
-  cargo: string;
-  manifestPath: string;
-  env: Record<string, string>;
-  cwd: string;
-}): Promise<StampInputs> {
+async function metadataInputs(request: MetadataProbe): Promise<StampInputs> {
   const cargoVars = Object.entries(request.env)
     .filter(([name]) => name.startsWith('CARGO_'))
     .sort(([a], [b]) => a.localeCompare(b));
-  const cargoHome = request.env.CARGO_HOME;
   const configs = [
     ...ancestors(request.cwd).flatMap(configFilesIn),
     ...ancestors(path.dirname(request.manifestPath)).flatMap(configFilesIn),
-    ...(cargoHome ? ['config.toml', 'config'].map(name => path.join(cargoHome, name)) : [])
+    ...['config.toml', 'config'].map(name => path.join(request.cargoHome, name))
   ];
   // cargo looks upward from the manifest for the workspace root: a Cargo.toml appearing above
   // it can make the crate a member of something new
@@ -121,7 +126,7 @@ async function metadataInputs(request: {
 }
 
 /** The files and folders a `--no-deps` answer was read from, beyond those in the inputs. */
-export function watchedPaths(metadata: CargoMetadata): string[] {
+function watchedPaths(metadata: CargoMetadata): string[] {
   const paths = new Set<string>([metadata.workspace_root]);
   for (const pkg of metadata.packages) {
     const dir = path.dirname(pkg.manifest_path);

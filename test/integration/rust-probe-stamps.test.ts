@@ -117,7 +117,8 @@ describe('cargo metadata stamp', () => {
 
   async function plan(env: Record<string, string> = toolchain.childEnv) {
     const log = new MemoryHost();
-    const request = { manifestPath: path.join(crateDir, 'Cargo.toml'), bins: [] };
+    const cargoHome = path.join(dir, 'cargo-home');
+    const request = { manifestPath: path.join(crateDir, 'Cargo.toml'), bins: [], cargoHome };
     const stamps = { dir: path.join(dir, 'work'), log };
     const crate = await planCrate(request, { ...toolchain, childEnv: env }, log, stamps);
     const stampLine = log.lines.find(line => line.startsWith('cargo metadata: '));
@@ -166,6 +167,12 @@ describe('cargo metadata stamp', () => {
     const configured = await plan();
     expect(configured.stampLine).toContain('stamp miss (changed: cargo configs)');
     expect(configured.calls).toHaveLength(1);
+
+    // cargo's own config in CARGO_HOME counts too
+    mkdirSync(path.join(dir, 'cargo-home'), { recursive: true });
+    writeFileSync(path.join(dir, 'cargo-home', 'config.toml'), '[term]\nverbose = false\n');
+    const homeConfigured = await plan();
+    expect(homeConfigured.stampLine).toContain('stamp miss (changed: cargo configs)');
 
     const otherTarget = await plan({
       ...toolchain.childEnv,
