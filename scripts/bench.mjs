@@ -4,7 +4,9 @@
 // ...) so that a busy machine slows both alike; medians and their ratio are reported. Offline,
 // with the test kit (Debian's cargo with -Z build-std) and the stand-in cosmocc of the e2e tests.
 // The floor row is the same cargo started by a node process that does nothing else: no action
-// written in node can cost less. Wall-clock figures on a shared machine are noisy: read them as
+// written in node can cost less. The new-job rows start from an empty RUNNER_TEMP, as each job
+// on a runner does, with the generated files put back as the action's cache restore would, or
+// with nothing (everything generated again; the build itself stays warm). Wall-clock figures on a shared machine are noisy: read them as
 // ratios. Not a test.
 //
 //   npm run bench                 (needs: bash scripts/install-test-kit.sh, npm run bundle)
@@ -118,10 +120,25 @@ function stdWorkspace() {
 
 const median = list => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
-/** RUNS alternating pairs; `before` runs ahead of each command (e.g. touching main.rs). */
-function alternate(a, b, before = () => {}) {
+/**
+ * A new job's run: RUNNER_TEMP emptied first, as a runner does per job, and then (with
+ * `snapshot`) the generated files put back with their mtimes, as the action's cache restore
+ * does on GitHub (the local command has no cache service). Untimed; the action run is timed.
+ */
+function newJob(run, snapshot) {
+  return () => {
+    rmSync(specDir, { recursive: true, force: true });
+    if (snapshot) cpSync(snapshot, specDir, KEEP_AS_TAR_DOES);
+    return run();
+  };
+}
+
+const KEEP_AS_TAR_DOES = { recursive: true, verbatimSymlinks: true, preserveTimestamps: true };
+
+/** RUNS alternating pairs (or `runs`); `before` runs ahead of each command (e.g. touching main.rs). */
+function alternate(a, b, before = () => {}, runs = RUNS) {
   const times = { a: [], b: [] };
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     before();
     times.a.push(a());
     before();
@@ -175,14 +192,33 @@ if (!process.argv.includes('--setup-only')) {
     const warm = alternate(action(targetA, layer), cargo(targetC, layer));
     const touched = alternate(action(targetA, layer), cargo(targetC, layer), touchMain);
     const floor = alternate(nodeThenCargo(targetC, layer), cargo(targetC, layer));
+    const snapshot = path.join(WORK, `generated-${layer}`);
+    cpSync(specDir, snapshot, KEEP_AS_TAR_DOES);
+    const restored = alternate(newJob(action(targetA, layer), snapshot), cargo(targetC, layer));
+    const regenerated = alternate(
+      newJob(action(targetA, layer)),
+      cargo(targetC, layer),
+      () => {},
+      3
+    );
     const ratio = (x, y) => `${(x / y).toFixed(2)}x (${x.toFixed(2)} s vs ${y.toFixed(2)} s)`;
     lines.push(`${label}, cold:    action/cargo ${ratio(coldAction, coldCargo)}`);
     lines.push(`${label}, warm:    action/cargo ${ratio(warm.a, warm.b)}`);
     lines.push(`${label}, touched: action/cargo ${ratio(touched.a, touched.b)}`);
     lines.push(`${label}, floor:   node+cargo/cargo ${ratio(floor.a, floor.b)} (warm)`);
+    lines.push(
+      `${label}, new job, generated files restored: action/cargo ${ratio(restored.a, restored.b)}`
+    );
+    lines.push(
+      `${label}, new job, nothing restored: action/cargo ${ratio(regenerated.a, regenerated.b)} (3 pairs)`
+    );
     writeFileSync(
       path.join(WORK, `bench-${layer ? 'on' : 'off'}.json`),
-      JSON.stringify({ coldAction, coldCargo, warm, touched, floor }, null, 2)
+      JSON.stringify(
+        { coldAction, coldCargo, warm, touched, floor, restored, regenerated },
+        null,
+        2
+      )
     );
   }
   const com = path.join(WORK, 'out', 'hello.com');
