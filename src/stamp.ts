@@ -82,8 +82,10 @@ export function stampFileFor(file: string): string {
 const codeHashes = new Map<string, Promise<string>>();
 
 /**
- * contentHash of the file a module was loaded from (the bundle, once bundled), read once per
- * process: work derived by the action's own code is redone whenever that code changes.
+ * contentHash of the file a module was loaded from (the entry file, once bundled), read once
+ * per process: work derived by the action's own code is redone whenever that code changes.
+ * Chunk files (scripts/bundle.mjs) are not hashed: they hold the cache client, tool-cache and
+ * the download path, which no stamped work runs.
  */
 export function codeHash(moduleUrl: string): Promise<string> {
   let hash = codeHashes.get(moduleUrl);

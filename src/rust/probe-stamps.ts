@@ -14,7 +14,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { contentHash, fileIdentity, reuseOrRedo, type StampInputs } from '../stamp.js';
+import { codeHash, contentHash, fileIdentity, reuseOrRedo, type StampInputs } from '../stamp.js';
 import type { CargoMetadata } from './crate.js';
 
 /** Where the probes' stamps live and where their hits and misses are logged. */
@@ -50,7 +50,9 @@ export async function stampedRustcProbe(
     stampFile: path.join(stamps.dir, 'stamps', `rustc-${contentHash(real)}.json`),
     inputs: {
       rustc: await fileIdentity(real),
-      'toolchain lib': await fileIdentity(path.join(toolchainDir, 'lib'))
+      'toolchain lib': await fileIdentity(path.join(toolchainDir, 'lib')),
+      // what is stored with the answer may change shape with the action
+      'ape-action': await codeHash(import.meta.url)
     },
     log: stamps.log,
     work: probe
@@ -117,6 +119,7 @@ async function metadataInputs(request: MetadataProbe): Promise<StampInputs> {
   return {
     cargo: await fileIdentity(realPathOr(request.cargo)),
     manifest: request.manifestPath,
+    'ape-action': await codeHash(import.meta.url),
     'CARGO_* variables': contentHash(JSON.stringify(cargoVars)),
     'cargo configs': contentHash(
       (await Promise.all([...new Set(configs)].map(fileIdentity))).join('\n')

@@ -70,7 +70,9 @@ describe('rustc probe stamp', () => {
     const warm = new MemoryHost();
     const second = await inspect(rustc, warm);
     expect(takeCalls()).toEqual([]);
-    expect(warm.lines).toContain('rustc probe: stamp hit (rustc, toolchain lib unchanged); reused');
+    expect(warm.lines).toContain(
+      'rustc probe: stamp hit (rustc, toolchain lib, ape-action unchanged); reused'
+    );
     expect(second).toEqual(first);
 
     utimesSync(rustc, new Date(2030, 0, 1), new Date(2030, 0, 1));
@@ -135,7 +137,7 @@ describe('cargo metadata stamp', () => {
     expect(warm).toEqual({
       bins: ['tool'],
       stampLine:
-        'cargo metadata: stamp hit (cargo, manifest, CARGO_* variables, cargo configs, manifests above unchanged); reused',
+        'cargo metadata: stamp hit (cargo, manifest, ape-action, CARGO_* variables, cargo configs, manifests above unchanged); reused',
       calls: []
     });
   });
