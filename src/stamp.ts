@@ -34,7 +34,7 @@ export function stampMissReason(
  * for dozens of these in a row, and a synchronous stat takes microseconds where a promise stat
  * makes a round trip through libuv's thread pool.
  */
-export async function fileIdentity(file: string): Promise<string> {
+export function fileIdentity(file: string): string {
   const info = statIfThere(file);
   return info ? `${file} ${info.size} ${info.mtimeMs}` : `${file} missing`;
 }

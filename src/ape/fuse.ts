@@ -79,8 +79,8 @@ async function fuseOne(request: FuseRequest, bin: string, staging: string): Prom
  */
 async function fuseStampInputs(request: FuseRequest, bin: string): Promise<StampInputs> {
   const inputs: StampInputs = {};
-  for (const entry of request.plan) inputs[entry.arch] = await fileIdentity(entry.binary(bin));
-  inputs.apelink = `${await fileIdentity(request.tools.apelink)} ${request.launch ?? 'direct'}`;
+  for (const entry of request.plan) inputs[entry.arch] = fileIdentity(entry.binary(bin));
+  inputs.apelink = `${fileIdentity(request.tools.apelink)} ${request.launch ?? 'direct'}`;
   inputs['ape-action'] = await codeHash(import.meta.url);
   return inputs;
 }

@@ -43,7 +43,7 @@ export async function reuseOrGenerate(
 export async function layerStampInputs(request: RuntimeLayerRequest): Promise<StampInputs> {
   const { toolchain, tools, crate } = request;
   const arches = request.plan.map(entry => entry.arch);
-  const compilers = await Promise.all(arches.map(arch => fileIdentity(tools.compiler(arch))));
+  const compilers = arches.map(arch => fileIdentity(tools.compiler(arch)));
   const headers = await Promise.all(
     ['cosmo.h', path.join('libc', 'cosmo.h')].map(name => fileText(path.join(tools.include, name)))
   );

@@ -14,7 +14,14 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { codeHash, contentHash, fileIdentity, reuseOrRedo, type StampInputs } from '../stamp.js';
+import {
+  codeHash,
+  contentHash,
+  fileIdentity,
+  reuseOrRedo,
+  stampMissReason,
+  type StampInputs
+} from '../stamp.js';
 import type { CargoMetadata } from './crate.js';
 
 /** Where the probes' stamps live and where their hits and misses are logged. */
@@ -49,8 +56,8 @@ export async function stampedRustcProbe(
     doing: 'running rustc -vV and --print sysroot',
     stampFile: path.join(stamps.dir, 'stamps', `rustc-${contentHash(real)}.json`),
     inputs: {
-      rustc: await fileIdentity(real),
-      'toolchain lib': await fileIdentity(path.join(toolchainDir, 'lib')),
+      rustc: fileIdentity(real),
+      'toolchain lib': fileIdentity(path.join(toolchainDir, 'lib')),
       // what is stored with the answer may change shape with the action
       'ape-action': await codeHash(import.meta.url)
     },
@@ -93,10 +100,11 @@ export async function stampedCargoMetadata(
     ),
     inputs: await metadataInputs(request),
     log: stamps.log,
-    brokenReason: async ({ watched }) => changedReason(watched),
+    // the same comparison as the inputs', on the paths the stored answer names
+    brokenReason: async ({ watched }) => stampMissReason(watched, identities(Object.keys(watched))),
     work: async () => {
       const metadata = await probe();
-      return { metadata, watched: await identities(watchedPaths(metadata)) };
+      return { metadata, watched: identities(watchedPaths(metadata)) };
     }
   });
   return stamped.metadata;
@@ -117,14 +125,12 @@ async function metadataInputs(request: MetadataProbe): Promise<StampInputs> {
     path.join(dir, 'Cargo.toml')
   );
   return {
-    cargo: await fileIdentity(realPathOr(request.cargo)),
+    cargo: fileIdentity(realPathOr(request.cargo)),
     manifest: request.manifestPath,
     'ape-action': await codeHash(import.meta.url),
     'CARGO_* variables': contentHash(JSON.stringify(cargoVars)),
-    'cargo configs': contentHash(
-      (await Promise.all([...new Set(configs)].map(fileIdentity))).join('\n')
-    ),
-    'manifests above': contentHash((await Promise.all(manifests.map(fileIdentity))).join('\n'))
+    'cargo configs': contentHash([...new Set(configs)].map(fileIdentity).join('\n')),
+    'manifests above': contentHash(manifests.map(fileIdentity).join('\n'))
   };
 }
 
@@ -143,15 +149,8 @@ function watchedPaths(metadata: CargoMetadata): string[] {
   return [...paths].sort();
 }
 
-async function identities(paths: string[]): Promise<Record<string, string>> {
-  const entries = await Promise.all(paths.map(async p => [p, await fileIdentity(p)] as const));
-  return Object.fromEntries(entries);
-}
-
-async function changedReason(watched: Record<string, string>): Promise<string | undefined> {
-  const now = await identities(Object.keys(watched));
-  const changed = Object.keys(watched).filter(p => now[p] !== watched[p]);
-  return changed.length === 0 ? undefined : `changed: ${changed.join(', ')}`;
+function identities(paths: string[]): Record<string, string> {
+  return Object.fromEntries(paths.map(p => [p, fileIdentity(p)]));
 }
 
 /** Where a symlink (a Debian alternative, a rustup link) leads; the path itself if it cannot. */
