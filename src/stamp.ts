@@ -107,13 +107,14 @@ export interface StampedWork<T> {
   log: { info(message: string): void };
   /** Why a stored result can no longer be used (its files were changed or removed), if so. */
   brokenReason?: (result: T) => Promise<string | undefined>;
+  /** Called with the stored result on a hit: e.g. to repeat the warnings the work gave. */
+  onHit?: (result: T) => void;
   work: () => Promise<T>;
 }
 
 /**
  * The stored result while every input is unchanged and the output intact; otherwise the work,
- * whose result is stamped for the next run. The log says which, and on a miss why (the same
- * wording as the runtime layer's stamp).
+ * whose result is stamped for the next run. The log says which, and on a miss why.
  */
 export async function reuseOrRedo<T>(stamped: StampedWork<T>): Promise<T> {
   const { what, log, inputs } = stamped;
@@ -122,6 +123,7 @@ export async function reuseOrRedo<T>(stamped: StampedWork<T>): Promise<T> {
     stored.result === undefined ? undefined : await stamped.brokenReason?.(stored.result);
   if (stored.result !== undefined && broken === undefined) {
     log.info(`${what}: stamp hit (${Object.keys(inputs).join(', ')} unchanged); reused`);
+    stamped.onHit?.(stored.result);
     return stored.result;
   }
   const why = stored.reason ?? broken ?? 'the stamp holds no result';

@@ -8,14 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  codeHash,
-  contentHash,
-  fileIdentity,
-  readStamp,
-  writeStamp,
-  type StampInputs
-} from '../stamp.js';
+import { codeHash, contentHash, fileIdentity, reuseOrRedo, type StampInputs } from '../stamp.js';
 import type { GeneratedLayer, RuntimeLayer, RuntimeLayerRequest } from './layer.js';
 
 export async function reuseOrGenerate(
@@ -23,19 +16,20 @@ export async function reuseOrGenerate(
   generate: (request: RuntimeLayerRequest) => Promise<GeneratedLayer>
 ): Promise<RuntimeLayer> {
   const { log } = request;
-  const file = path.join(request.workDir, 'runtime', 'stamp.json');
-  const inputs = await layerStampInputs(request);
-  const stored = await readStamp<GeneratedLayer>(file, inputs);
-  const missing = stored.result?.files.filter(f => !existsSync(f)) ?? [];
-  if (stored.result && missing.length === 0) {
-    log.info(`runtime layer: stamp hit (${Object.keys(inputs).join(', ')} unchanged); reused`);
-    for (const warning of stored.result.warnings) log.warning(warning);
-    return stored.result.layer;
-  }
-  const why = stored.reason ?? `generated files are gone (${missing[0]})`;
-  log.info(`runtime layer: stamp miss (${why}); generating`);
-  const generated = await generate(request);
-  await writeStamp(file, inputs, generated);
+  const generated = await reuseOrRedo<GeneratedLayer>({
+    what: 'runtime layer',
+    doing: 'generating',
+    stampFile: path.join(request.workDir, 'runtime', 'stamp.json'),
+    inputs: await layerStampInputs(request),
+    log,
+    brokenReason: async ({ files }) => {
+      const gone = files.find(file => !existsSync(file));
+      return gone === undefined ? undefined : `generated files are gone (${gone})`;
+    },
+    // the warnings generation logged (a libc the user patches) hold as long as its result does
+    onHit: ({ warnings }) => warnings.forEach(warning => log.warning(warning)),
+    work: () => generate(request)
+  });
   return generated.layer;
 }
 

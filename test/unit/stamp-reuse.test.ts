@@ -73,6 +73,26 @@ describe('reuseOrRedo', () => {
     expect(runs).toHaveLength(3);
   });
 
+  it('hands the stored result to onHit on a hit only (to repeat what the work warned about)', async () => {
+    const dir = tempDir();
+    const log = new MemoryHost();
+    const hits: string[] = [];
+    const run = () =>
+      reuseOrRedo({
+        what: 'layer',
+        doing: 'generating',
+        stampFile: path.join(dir, 'stamp.json'),
+        inputs: { a: '1' },
+        log,
+        onHit: (result: { warning: string }) => hits.push(result.warning),
+        work: async () => ({ warning: 'libc is patched by you' })
+      });
+    await run();
+    expect(hits).toEqual([]);
+    await run();
+    expect(hits).toEqual(['libc is patched by you']);
+  });
+
   it('keeps stamps in a stamps/ folder next to the file they describe', () => {
     expect(stampFileFor('/w/x86_64-unknown-linux-cosmo.json')).toBe(
       '/w/stamps/x86_64-unknown-linux-cosmo.json.json'
