@@ -53,6 +53,7 @@ async function fuseOne(request: FuseRequest, bin: string, staging: string): Prom
   if (!request.reuse) return fuseFresh(request, bin, output);
   const { dir, log } = request.reuse;
   const kept = path.join(dir, `${bin}.com`);
+  let fusedNow = false;
   const built = await reuseOrRedo({
     what: `${bin}.com`,
     doing: 'running apelink',
@@ -65,10 +66,12 @@ async function fuseOne(request: FuseRequest, bin: string, staging: string): Prom
       await mkdir(dir, { recursive: true });
       const ape = await fuseFresh(request, bin, output);
       await copyFile(output, kept);
+      fusedNow = true;
       return ape;
     }
   });
-  await copyFile(kept, output);
+  // a hit has only the kept copy; a fresh fuse already wrote `output`
+  if (!fusedNow) await copyFile(kept, output);
   return { ...built, path: output };
 }
 
