@@ -8,7 +8,6 @@ import { fuseBins, removePreviousOutputs } from './ape/fuse.js';
 import {
   buildCacheEntry,
   generatedFilesCacheEntry,
-  isFreshWorkDir,
   type GeneratedFilesCacheRequest,
   rustToolchainCacheEntry,
   type BuildCacheRequest
@@ -58,8 +57,7 @@ export async function runBuild(config: Config, ctx: Surroundings): Promise<Built
   const caches = cachesFor(config, ctx);
   const manifestPath = resolveManifestPath(config.manifestPath, env.cwd);
   const outputDir = path.resolve(env.cwd, config.outputDir);
-  const workDir = await prepareWorkDir(env.tempDir);
-  const newJob = await isFreshWorkDir(workDir);
+  const { dir: workDir, fresh: newJob } = await prepareWorkDir(env.tempDir);
   const stamps = { dir: workDir, log };
   const toolchain = await stages.run('Rust toolchain', () =>
     installRust(config, { ...ctx, stamps }, caches)

@@ -3,7 +3,7 @@
  * the stages need for that arch (target name, spec, linker wrapper, where cargo puts each bin).
  * Stages walk the plan instead of rebuilding per-arch maps of their own.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { cosmoTarget, inArchOrder, type Arch } from './arch.js';
 
@@ -61,10 +61,11 @@ export function profileDir(profile: string): string {
 /**
  * Specs and wrappers live under the runner's temp dir at a fixed path: the spec holds the
  * wrapper's absolute path, and a spec that changes from run to run would make cargo rebuild std
- * and miss the build cache every time.
+ * and miss the build cache every time. `fresh` when the folder was empty: a new job (a runner
+ * empties its temp dir per job), not a second step of the same job.
  */
-export async function prepareWorkDir(tempDir: string): Promise<string> {
+export async function prepareWorkDir(tempDir: string): Promise<{ dir: string; fresh: boolean }> {
   const dir = path.join(tempDir, 'ape-action-targets');
   await mkdir(dir, { recursive: true });
-  return dir;
+  return { dir, fresh: (await readdir(dir)).length === 0 };
 }

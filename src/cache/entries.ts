@@ -5,7 +5,7 @@
  * built for each custom target).
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArchPlanEntry } from '../plan.js';
 import { profileDir } from '../plan.js';
@@ -100,9 +100,4 @@ export async function generatedFilesCacheEntry(
   });
   const what = 'generated files';
   return { name: 'generated', what, ...key, paths: [request.workDir], save: 'post' };
-}
-
-/** A work dir with anything in it was filled by an earlier step of this job: kept as it is. */
-export async function isFreshWorkDir(workDir: string): Promise<boolean> {
-  return (await readdir(workDir).catch(() => [])).length === 0;
 }
