@@ -104,9 +104,9 @@ export const ECOSYSTEM_CFGS = [
 
 /**
  * Where the ecosystem cfgs go so that they add to the user's flags rather than replace them:
- * appended to CARGO_ENCODED_RUSTFLAGS or RUSTFLAGS when the environment sets one (cargo then
- * ignores config-file rustflags anyway), else as `build.rustflags`, which cargo merges with the
- * user's config files.
+ * appended to CARGO_ENCODED_RUSTFLAGS or RUSTFLAGS when the environment sets one, even to an
+ * empty value (cargo then ignores config-file rustflags, `--config` ones included), else as
+ * `build.rustflags`, which cargo merges with the user's config files.
  */
 export function ecosystemRustflags(env: Readonly<Record<string, string | undefined>>): {
   env: Record<string, string>;
@@ -114,10 +114,14 @@ export function ecosystemRustflags(env: Readonly<Record<string, string | undefin
 } {
   const flags = ECOSYSTEM_CFGS.flatMap(cfg => ['--cfg', cfg]);
   const encoded = env.CARGO_ENCODED_RUSTFLAGS;
-  if (encoded)
-    return { env: { CARGO_ENCODED_RUSTFLAGS: [encoded, ...flags].join('\x1f') }, args: [] };
-  const plain = env.RUSTFLAGS?.trim();
-  if (plain) return { env: { RUSTFLAGS: [plain, ...flags].join(' ') }, args: [] };
+  if (encoded !== undefined) {
+    const joined = [encoded, ...flags].filter(flag => flag !== '').join('\x1f');
+    return { env: { CARGO_ENCODED_RUSTFLAGS: joined }, args: [] };
+  }
+  const plain = env.RUSTFLAGS;
+  if (plain !== undefined) {
+    return { env: { RUSTFLAGS: [plain.trim(), ...flags].filter(Boolean).join(' ') }, args: [] };
+  }
   return { env: {}, args: ['--config', `build.rustflags=${JSON.stringify(flags)}`] };
 }
 

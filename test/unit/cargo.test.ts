@@ -199,7 +199,17 @@ describe('ecosystemRustflags', () => {
       env: {},
       args: ['--config', `build.rustflags=${JSON.stringify(cfgs)}`]
     });
-    expect(ecosystemRustflags({ RUSTFLAGS: '  ' }).args).toHaveLength(2);
+  });
+
+  it('puts them in an empty RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS: cargo then ignores build.rustflags', () => {
+    expect(ecosystemRustflags({ RUSTFLAGS: '  ' })).toEqual({
+      env: { RUSTFLAGS: cfgs.join(' ') },
+      args: []
+    });
+    expect(ecosystemRustflags({ CARGO_ENCODED_RUSTFLAGS: '' })).toEqual({
+      env: { CARGO_ENCODED_RUSTFLAGS: cfgs.join('\x1f') },
+      args: []
+    });
   });
 
   it("appends to the user's RUSTFLAGS, never replacing them", () => {
