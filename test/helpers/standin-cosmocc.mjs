@@ -175,7 +175,8 @@ export const GLIBC_CONSTANT_HEADERS = Object.freeze([
   'dirent.h',
   'netdb.h',
   'sys/stat.h',
-  'sys/resource.h'
+  'sys/resource.h',
+  'sys/file.h'
 ]);
 
 /**

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCosmoConstants } from '../../src/runtime/boundary/cosmo-headers.js';
+import { C_INCLUDES } from '../../src/runtime/boundary/c-shims.js';
 import { DOMAINS } from '../../src/runtime/boundary/domains.js';
 import {
   COSMO_CONSTANTS,
@@ -116,6 +117,23 @@ describe('the model of cosmo 4.0.2 constants', () => {
     expect(hostValue('EAGAIN', 'xnu')).toBe(35);
     expect(hostValue('AT_FDCWD', 'xnu_aarch64')).toBe(-2);
   });
+
+  it.each(ARCHES)(
+    "%s: after every header the shims include, each of cosmo's symbol constants is still the symbol (no glibc literal slips back in)",
+    arch => {
+      const source = path.join(dir, `shim-headers-${arch}.c`);
+      writeFileSync(source, C_INCLUDES);
+      const compiler = path.join(cosmocc, 'bin', `${arch}-unknown-cosmo-cc`);
+      const macros = spawnSync(compiler, ['-E', '-dM', source], { encoding: 'utf8' });
+      expect(macros.stderr).toBe('');
+      // cosmo writes `#define NAME NAME` after most declarations and none after some (errnos):
+      // either way, no other body
+      const literal = symbolConstants()
+        .map(constant => constant.name)
+        .filter(name => new RegExp(`^#define ${name} (?!${name}$)`, 'm').test(macros.stdout));
+      expect(literal).toEqual([]);
+    }
+  );
 
   it.each(ARCHES)(
     "%s: the Linux column is glibc's own value wherever glibc defines the name",
