@@ -415,8 +415,7 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
         const compiled = (lines: string[]) => lines.filter(line => /^\s*Compiling /.test(line));
 
         // the next job: both entries restored; the generated files' stamps hold, so nothing is
-        // generated again, and cargo finds the build fresh (apelink may run again: a restore
-        // need not keep the binaries' mtimes to the nanosecond, and its stamp is keyed on them)
+        // generated or fused again, and cargo finds the build fresh
         newJob();
         const next = new MemoryHost();
         await runBuild({ ...config, cache: true }, { ...ctx, log: next, runner: next });
@@ -430,6 +429,7 @@ describe('runBuild in-process (the pipeline without the bundle)', () => {
         );
         expect(nextLog).toMatch(/runtime layer: stamp hit/);
         expect(nextLog).toMatch(/x86_64 target spec: stamp hit/);
+        expect(nextLog).toMatch(/hello\.com: stamp hit/);
         expect(compiled(next.lines)).toEqual([]);
 
         // a job whose generated-files entry was evicted: everything is generated again, and

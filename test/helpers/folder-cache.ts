@@ -4,13 +4,15 @@
  * saveCache, and restoreCache only finds entries whose version matches the list it is given
  * (so restore and save must pass the same list); a save where none of the paths exists is
  * refused (the library throws a "Path Validation Error"); a key that is saved twice is refused
- * (reserved). Restore keys match by prefix, newest first, as on GitHub. Files keep their
- * modification times both ways, as the library's tar archives do: cargo decides what to rebuild
- * by comparing them.
+ * (reserved). Restore keys match by prefix, the most recently saved entry first, as on GitHub.
+ * Entries are GNU tar archives made and unpacked with the library's own arguments
+ * (`tar --posix -cf ... -P`, `tar -xf ... -P`): files, folders and symlinks keep their
+ * modification times to the nanosecond, which cargo and the action's stamps compare.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CacheStore } from '../../src/cache/safe-cache.js';
 
@@ -18,9 +20,6 @@ export interface FolderCache extends CacheStore {
   saved: string[];
   restored: string[];
 }
-
-/** tar keeps symlinks as links and restores modification times. */
-const KEEP_FILES_AS_TAR_DOES = { verbatimSymlinks: true, preserveTimestamps: true };
 
 export function versionOf(paths: string[]): string {
   return createHash('sha256').update(paths.join('|')).digest('hex').slice(0, 16);
@@ -36,8 +35,13 @@ export function folderCache(store: string): FolderCache {
     const keys = existsSync(dir) ? (await readdir(dir)).map(decodeURIComponent) : [];
     if (keys.includes(key)) return key;
     for (const prefix of restoreKeys) {
-      const hits = keys.filter(k => k.startsWith(prefix)).sort();
-      if (hits.length > 0) return hits[hits.length - 1];
+      const hits = await Promise.all(
+        keys
+          .filter(k => k.startsWith(prefix))
+          .map(async k => ({ k, savedAt: await savedAt(entryDir(k, version)) }))
+      );
+      hits.sort((a, b) => a.savedAt - b.savedAt);
+      if (hits.length > 0) return hits[hits.length - 1].k;
     }
     return undefined;
   };
@@ -50,10 +54,7 @@ export function folderCache(store: string): FolderCache {
       const hit = await find(version, key, restoreKeys);
       if (hit === undefined) return undefined;
       const dir = entryDir(hit, version);
-      const kept = JSON.parse(await readFile(path.join(dir, 'paths.json'), 'utf8')) as string[];
-      for (const [i, p] of kept.entries()) {
-        await cp(path.join(dir, String(i)), p, { recursive: true, ...KEEP_FILES_AS_TAR_DOES });
-      }
+      tar(['-xf', path.join(dir, 'cache.tar'), '-P', '-C', '/']);
       restored.push(hit);
       return hit;
     },
@@ -67,14 +68,33 @@ export function folderCache(store: string): FolderCache {
       const dir = entryDir(key, versionOf(paths));
       if (existsSync(dir)) throw new Error(`Unable to reserve cache with key ${key}`);
       await mkdir(dir, { recursive: true });
-      for (const [i, p] of existing.entries()) {
-        await cp(p, path.join(dir, String(i)), { recursive: true, ...KEEP_FILES_AS_TAR_DOES });
-      }
-      await writeFile(path.join(dir, 'paths.json'), JSON.stringify(existing));
+      const manifest = path.join(dir, 'manifest.txt');
+      await writeFile(manifest, `${existing.join('\n')}\n`);
+      tar([
+        '--posix',
+        '-cf',
+        path.join(dir, 'cache.tar'),
+        '-P',
+        '-C',
+        '/',
+        '--files-from',
+        manifest
+      ]);
+      const savedAtMs = performance.timeOrigin + performance.now();
+      await writeFile(path.join(dir, 'entry.json'), JSON.stringify({ savedAt: savedAtMs }));
       saved.push(key);
       return 1;
     }
   };
+}
+
+function tar(args: string[]): void {
+  execFileSync('tar', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function savedAt(entry: string): Promise<number> {
+  return (JSON.parse(await readFile(path.join(entry, 'entry.json'), 'utf8')) as { savedAt: number })
+    .savedAt;
 }
 
 /** Empties the store (a test that wants a fresh cache service). */
