@@ -22,7 +22,8 @@ import { SHIMMED_FUNCTIONS } from './c-shims.js';
  */
 export const DIRECT_CALLS_ALLOWED: Readonly<Record<string, string>> = {
   mprotect: 'PROT_* are literals equal to Linux values in cosmo (domain prot, proved per build)',
-  sysconf: '_SC_* are literals equal to Linux values in cosmo (domain sysconf, proved per build)',
+  sysconf:
+    "the _SC_* names of the sysconf domain are literals equal to Linux's (proved per build); cosmo swaps _SC_SIGSTKSZ and _SC_MINSIGSTKSZ (249/250), which libc 0.2.183 defines only for Hurd",
   shutdown: 'SHUT_* are literals equal to Linux values in cosmo (domain shutdown_how)',
   posix_spawnattr_setflags: 'POSIX_SPAWN_* are literals equal to Linux values (domain spawn_flags)',
   waitid:
